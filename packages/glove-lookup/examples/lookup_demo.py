@@ -14,10 +14,16 @@ from pathlib import Path
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("csv", type=Path, help="a CSV with a 'text' column (e.g. the team's sample_tweets.csv)")
-    parser.add_argument("--vectors", default="glove-6b-50d", help="builtin name or vector file (default: %(default)s)")
+    parser.add_argument(
+        "csv", type=Path, help="a CSV with a 'text' column (e.g. the team's sample_tweets.csv)"
+    )
+    parser.add_argument(
+        "--vectors", default="glove-6b-50d", help="builtin name or vector file (default: %(default)s)"
+    )
     parser.add_argument("--rows", type=int, default=6, help="how many tweets to show (default: %(default)s)")
-    parser.add_argument("--sequence-length", type=int, default=30, help="tokens per tweet (default: %(default)s)")
+    parser.add_argument(
+        "--sequence-length", type=int, default=30, help="tokens per tweet (default: %(default)s)"
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -45,7 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     loaded = time.perf_counter()
     layer = GloveLookup(vectors, sequence_length=args.sequence_length)
     built = time.perf_counter()
-    print(f"vectors: {args.vectors}: {len(vectors):,} words x {vectors.dim} dims, loaded in {loaded - started:.2f} s")
+    print(
+        f"vectors: {args.vectors}: {len(vectors):,} words x {vectors.dim} dims, "
+        f"loaded in {loaded - started:.2f} s"
+    )
     print(f"layer:   GloveLookup(sequence_length={args.sequence_length}) built in {built - loaded:.2f} s\n")
 
     batch = tf.constant(texts)

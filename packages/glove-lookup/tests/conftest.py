@@ -10,7 +10,23 @@ import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-WORDS = ["the", "fire", "forest", "near", "la", "ronge", "null", "nan", "n/a", "#", '"', "@", "don", "n't", "3.5"]
+WORDS = [
+    "the",
+    "fire",
+    "forest",
+    "near",
+    "la",
+    "ronge",
+    "null",
+    "nan",
+    "n/a",
+    "#",
+    '"',
+    "@",
+    "don",
+    "n't",
+    "3.5",
+]
 
 
 def small_matrix(n: int = len(WORDS), dim: int = 4, seed: int = 0) -> np.ndarray:

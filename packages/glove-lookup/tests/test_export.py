@@ -86,7 +86,9 @@ def test_fresh_process_reproduces_outputs(glove: WordVectors, tmp_path: Path) ->
     with np.load(out_file) as got:
         for n in (1, 7, 1000):
             for loader in ("v1", "v2"):
-                np.testing.assert_allclose(got[f"{loader}_{n}"], expected[:n], atol=1e-5, err_msg=f"{loader} {n}")
+                np.testing.assert_allclose(
+                    got[f"{loader}_{n}"], expected[:n], atol=1e-5, err_msg=f"{loader} {n}"
+                )
 
 
 def test_graph_stays_small_while_vectors_are_large(glove: WordVectors, tmp_path: Path) -> None:

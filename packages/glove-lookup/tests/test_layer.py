@@ -164,12 +164,18 @@ def test_mirrored_strategy_with_two_logical_cpus(tmp_path: Path, text_file: Path
     assert "PRED (32, 1)" in result.stdout
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(
     texts=st.lists(
         st.one_of(
             st.text(max_size=50),
-            st.lists(st.sampled_from(WORDS + [" ", "!", "🔥", "\x00", "#", "ZZZ"]), max_size=40).map(" ".join),
+            st.lists(st.sampled_from([*WORDS, " ", "!", "🔥", "\x00", "#", "ZZZ"]), max_size=40).map(
+                " ".join
+            ),
             st.text(min_size=1, max_size=20).map(lambda t: (t * 10_000)[:10_000]),  # 10k characters
             st.just("fire " * 2000),
         ),

@@ -52,7 +52,10 @@ def test_shape_is_kept() -> None:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.text(max_size=60), min_size=1, max_size=8), st.sampled_from(["tweet", "lower_and_strip_punctuation"]))
+@given(
+    st.lists(st.text(max_size=60), min_size=1, max_size=8),
+    st.sampled_from(["tweet", "lower_and_strip_punctuation"]),
+)
 def test_idempotent_and_clean(texts: list[str], mode: str) -> None:
     once = standardize(tf.constant(texts), mode)
     twice = standardize(once, mode)

@@ -42,7 +42,11 @@ def test_gzip_and_zip_give_the_same_vectors(text_file: Path, tmp_path: Path) -> 
         archive.write(text_file, "glove.6B.4d.txt")
         archive.writestr("glove.6B.2d.txt", "a 1 2\n")
     expected = WordVectors.load(text_file)
-    for wv in (WordVectors.load(gz), WordVectors.load(zp, dim=4), WordVectors.load(zp, member="glove.6B.4d.txt")):
+    for wv in (
+        WordVectors.load(gz),
+        WordVectors.load(zp, dim=4),
+        WordVectors.load(zp, member="glove.6B.4d.txt"),
+    ):
         assert wv.words == expected.words
         np.testing.assert_array_equal(wv.matrix, expected.matrix)
     assert WordVectors.load(zp, dim=2).words == ["a"]
@@ -68,7 +72,7 @@ def test_npz_round_trip_is_exact(vectors: WordVectors, tmp_path: Path) -> None:
 
 
 def test_save_refuses_other_suffixes_and_leaves_no_file(vectors: WordVectors, tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match=".npz"):
+    with pytest.raises(ValueError, match=r"\.npz"):
         vectors.save(tmp_path / "v.pkl")
     assert list(tmp_path.iterdir()) == []
 

@@ -21,12 +21,12 @@ from glove_lookup.vectors import WordVectors
 __all__ = [
     "DuplicateWordsWarning",
     "GloveLookup",
-    "export_saved_model",
     "GloveLookupError",
     "MissingVectorsPackageError",
     "UnsafeFormatError",
     "VectorsFormatError",
     "WordVectors",
+    "export_saved_model",
     "standardize",
 ]
 

@@ -63,7 +63,7 @@ def lookup_resources(model: keras.Model) -> list[Any]:
 
     found: list[Any] = []
     seen: set[int] = set()
-    for layer in model._flatten_layers(include_self=True):  # noqa: SLF001 - Keras' own walk
+    for layer in model._flatten_layers(include_self=True):
         for value in vars(layer).values():
             if isinstance(value, TrackableResource) and id(value) not in seen:
                 seen.add(id(value))

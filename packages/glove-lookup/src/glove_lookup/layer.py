@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -80,7 +81,9 @@ class GloveLookup(keras.layers.Layer):
             vectors = WordVectors.load(vectors)
         if vectors is None:
             if vocabulary_size is None or output_dim is None:
-                raise ValueError("GloveLookup needs vectors=..., or vocabulary_size and output_dim (restoring)")
+                raise ValueError(
+                    "GloveLookup needs vectors=..., or vocabulary_size and output_dim (restoring)"
+                )
             if vocabulary_size < 1 or output_dim < 1:
                 raise ValueError(
                     f"vocabulary_size and output_dim must be >= 1, got {vocabulary_size} and {output_dim}"
@@ -144,12 +147,12 @@ class GloveLookup(keras.layers.Layer):
         """Keras saving hook: write the vocabulary beside the variables."""
         if self._vocabulary_path is None:
             raise GloveLookupError("this GloveLookup has no vocabulary to save")
-        shutil.copyfile(self._vocabulary_path, os.path.join(dir_path, VOCABULARY_ASSET))
+        shutil.copyfile(self._vocabulary_path, Path(dir_path) / VOCABULARY_ASSET)
 
     def load_assets(self, dir_path: str) -> None:
         """Keras loading hook: rebuild the lookup table from the saved vocabulary."""
         target = Path(self._asset_dir) / VOCABULARY_ASSET
-        shutil.copyfile(os.path.join(dir_path, VOCABULARY_ASSET), target)
+        shutil.copyfile(Path(dir_path) / VOCABULARY_ASSET, target)
         self._set_table(str(target))
 
     # ------------------------------------------------------------ computation
@@ -168,7 +171,7 @@ class GloveLookup(keras.layers.Layer):
         if self._table is None:
             raise GloveLookupError("this GloveLookup has no vocabulary yet (restore it with load_assets)")
         flat = self._flat_input(texts)
-        tokens = tf.strings.split(standardize(flat, self.standardize))
+        tokens = tf.strings.split(standardize(flat, self.standardize, clean_blanks=False))
         tokens = tokens.to_tensor(default_value="", shape=[None, self.sequence_length])
         rows = self._table.lookup(tokens)
         ids = tf.where(rows < 0, tf.constant(OOV_ID, tf.int64), rows + FIRST_WORD_ID)
@@ -180,10 +183,9 @@ class GloveLookup(keras.layers.Layer):
         vectors = tf.gather(self.embeddings.value, rows)
         known = tf.cast(ids >= FIRST_WORD_ID, vectors.dtype)[..., tf.newaxis]
         outputs = vectors * known
-        try:  # hand Keras the mask we already have, so compute_mask is not run again
+        # Hand Keras the mask we already have, so compute_mask is not run again.
+        with contextlib.suppress(AttributeError):
             outputs._keras_mask = ids > PAD_ID
-        except AttributeError:
-            pass
         return outputs
 
     def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
@@ -200,7 +202,7 @@ class GloveLookup(keras.layers.Layer):
         return keras.KerasTensor(self.compute_output_shape(tuple(inputs.shape)), dtype=self.compute_dtype)
 
     def get_config(self) -> dict[str, Any]:
-        config = super().get_config()
+        config: dict[str, Any] = super().get_config()
         standardize_config: Any = self.standardize
         if callable(self.standardize):
             standardize_config = keras.saving.serialize_keras_object(self.standardize)
@@ -220,5 +222,3 @@ class GloveLookup(keras.layers.Layer):
         if isinstance(config.get("standardize"), dict):
             config["standardize"] = keras.saving.deserialize_keras_object(config["standardize"])
         return cls(**config)
-
-

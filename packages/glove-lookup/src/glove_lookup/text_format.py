@@ -14,7 +14,7 @@ import math
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, cast
 
 import numpy as np
 
@@ -25,7 +25,7 @@ _TRANSPOSE_ROWS = 4096
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
-def open_text_source(path: Path, member: str | None, dim: int | None) -> tuple[BinaryIO, str]:
+def open_text_source(path: Path, member: str | None, dim: int | None) -> tuple[IO[bytes], str]:
     """Open ``.txt``, ``.txt.gz``/``.gz`` or a member of ``.zip`` as a binary stream.
 
     Returns the stream and a display name (``archive.zip:member.txt`` for zips).
@@ -36,7 +36,7 @@ def open_text_source(path: Path, member: str | None, dim: int | None) -> tuple[B
         chosen = _choose_zip_member(path, archive, member, dim)
         return archive.open(chosen), f"{path}:{chosen}"
     if name.endswith(".gz"):
-        return gzip.open(path, "rb"), str(path)  # type: ignore[return-value]
+        return cast(IO[bytes], gzip.open(path, "rb")), str(path)
     return open(path, "rb"), str(path)
 
 
@@ -55,7 +55,7 @@ def _choose_zip_member(path: Path, archive: zipfile.ZipFile, member: str | None,
     raise VectorsFormatError(f"{path}: cannot choose a member ({hint}); the archive holds {names}")
 
 
-def _first_line(stream: BinaryIO, display: str) -> bytes:
+def _first_line(stream: IO[bytes], display: str) -> bytes:
     line = stream.readline()
     if not line.strip():
         if not line:
@@ -88,7 +88,9 @@ def read_text_vectors(
     if file_dim < 1:
         raise VectorsFormatError(f"{display}:1: a word with no values after it")
     if dim is not None and dim != file_dim:
-        raise VectorsFormatError(f"{display}:1: the file has {file_dim}-d vectors, but dim={dim} was asked for")
+        raise VectorsFormatError(
+            f"{display}:1: the file has {file_dim}-d vectors, but dim={dim} was asked for"
+        )
 
     fast = _read_with_arrow(path, member, dim, file_dim, skip)
     if fast is not None:
@@ -153,7 +155,7 @@ def _read_with_arrow(
     return words, matrix
 
 
-def _numbered_lines(stream: BinaryIO, skip: int) -> Iterator[tuple[int, bytes]]:
+def _numbered_lines(stream: IO[bytes], skip: int) -> Iterator[tuple[int, bytes]]:
     for lineno, raw in enumerate(stream, start=1):
         if lineno <= skip:
             continue
@@ -196,7 +198,10 @@ def _read_line_by_line(
                         f"{where}: value {i} of word {word!r} is not a number: {text!r}"
                     ) from None
                 if not math.isfinite(value) or abs(value) > _FLOAT32_MAX:
-                    raise VectorsFormatError(f"{where}: value {i} of word {word!r} is {text!r} (NaN, inf and float32 overflow are not allowed)")
+                    raise VectorsFormatError(
+                        f"{where}: value {i} of word {word!r} is {text!r} "
+                        "(NaN, inf and float32 overflow are not allowed)"
+                    )
                 row.append(value)
             words.append(word)
             rows.append(row)

