@@ -4,9 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 UV     := $(BIN)/uv
 # Editable installs of every package plus the dev tools, in one root venv.
-PACKAGES := -e 'packages/glove-lookup[glove6b,test]' -e 'packages/rebalance[test]'
+PACKAGES := -e 'packages/glove-lookup[glove6b,test]' -e 'packages/rebalance[test]' -e 'integration[test]'
 DEV_TOOLS := tox tox-uv ruff mypy pandas-stubs gensim
-SAMPLE := integration/data/sample_tweets.csv
+SAMPLE := integration/src/tweet_classifier/data/sample_tweets.csv
 
 .PHONY: setup demo test bench lint clean help
 

@@ -12,7 +12,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench" / ".cache"
 KAGGLE = Path(os.environ.get("KAGGLE_DATA_DIR", ROOT.parent / "shared" / "data" / "kaggle"))
-SAMPLE = ROOT / "integration" / "data" / "sample_tweets.csv"
+SAMPLE = ROOT / "integration" / "src" / "tweet_classifier" / "data" / "sample_tweets.csv"
 
 
 def best_of(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:

@@ -208,3 +208,31 @@ _LAYERS: dict[int, GloveLookup] = {}
 
 def _shared_layer(vectors: WordVectors) -> GloveLookup:
     return _LAYERS.setdefault(5, GloveLookup(vectors, sequence_length=5))
+
+
+def test_token_ids_can_be_fed_instead_of_strings(vectors: WordVectors) -> None:
+    """Lookup in tf.data, train on ids; the string model shares the layer and agrees."""
+    keras.utils.set_random_seed(2)
+    lookup = GloveLookup(vectors, sequence_length=5)
+    pool, dense = keras.layers.GlobalAveragePooling1D(), keras.layers.Dense(1, activation="sigmoid")
+    ids_in = keras.Input(shape=(5,), dtype="int64")
+    text_in = keras.Input(shape=(), dtype="string")
+    train_model = keras.Model(ids_in, dense(pool(lookup(ids_in))))
+    serve_model = keras.Model(text_in, dense(pool(lookup(text_in))))
+    texts = tf.constant(["fire forest", "the near", "la ronge zzz", "fire"] * 4)
+    y = np.array([1, 0, 1, 0] * 4, dtype="float32")
+    ds = (
+        tf.data.Dataset.from_tensor_slices((texts, y))
+        .batch(4)
+        .map(lambda t, label: (lookup.token_ids(t), label))
+    )
+    train_model.compile(optimizer=keras.optimizers.Adam(0.1), loss="binary_crossentropy")
+    train_model.fit(ds, epochs=3, verbose=0)
+    np.testing.assert_allclose(
+        serve_model(texts).numpy(), train_model(lookup.token_ids(texts)).numpy(), rtol=1e-6, atol=1e-7
+    )
+    np.testing.assert_array_equal(
+        lookup.compute_mask(lookup.token_ids(texts)).numpy(), lookup.compute_mask(texts).numpy()
+    )
+    with pytest.raises(ValueError, match=r"token ids of shape \[batch, 5\]"):
+        lookup(tf.constant([[1, 2]]))

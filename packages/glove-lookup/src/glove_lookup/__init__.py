@@ -8,6 +8,8 @@ Public API::
     export_saved_model(model, "models/name/1")   # TF Serving SavedModel, input "text": string[None]
 """
 
+from typing import TYPE_CHECKING
+
 from glove_lookup.errors import (
     DuplicateWordsWarning,
     GloveLookupError,
@@ -17,6 +19,10 @@ from glove_lookup.errors import (
 )
 from glove_lookup.standardize import standardize
 from glove_lookup.vectors import WordVectors
+
+if TYPE_CHECKING:  # imported lazily at run time (they load TensorFlow)
+    from glove_lookup.export import export_saved_model
+    from glove_lookup.layer import GloveLookup
 
 __all__ = [
     "DuplicateWordsWarning",

@@ -36,6 +36,11 @@ class GloveLookup(keras.layers.Layer):
     in a variable (saved under ``variables/``, never as a graph constant), and the
     layer produces a mask (``token_ids > 0``) so recurrent layers skip padding.
 
+    The layer also accepts integer ``[batch, sequence_length]`` tensors of ids from
+    :meth:`token_ids`: a training pipeline can look tokens up inside ``tf.data``
+    (in parallel with training, and without string tensors in ``model.fit``) while
+    the exported model, sharing the same layer, still takes raw strings.
+
     Args:
         vectors: a :class:`WordVectors`, or anything :meth:`WordVectors.load` accepts
             (``"glove-6b-50d"``, a path). ``None`` only when restoring from a config,
@@ -177,8 +182,20 @@ class GloveLookup(keras.layers.Layer):
         ids = tf.where(rows < 0, tf.constant(OOV_ID, tf.int64), rows + FIRST_WORD_ID)
         return tf.where(tokens == "", tf.constant(PAD_ID, tf.int64), ids)
 
+    def _ids(self, inputs: Any) -> tf.Tensor:
+        """Token ids from raw strings, or integer ids passed through (checked for shape)."""
+        tensor = inputs if isinstance(inputs, tf.Tensor) else tf.convert_to_tensor(inputs)
+        if not tensor.dtype.is_integer:
+            return self.token_ids(tensor)
+        if tensor.shape.rank != 2 or tensor.shape[-1] not in (None, self.sequence_length):
+            raise ValueError(
+                "integer input must be token ids of shape "
+                f"[batch, {self.sequence_length}], got {tensor.shape}"
+            )
+        return tf.cast(tensor, tf.int64)
+
     def call(self, inputs: Any) -> tf.Tensor:
-        ids = self.token_ids(inputs)
+        ids = self._ids(inputs)
         rows = tf.maximum(ids - FIRST_WORD_ID, 0)
         vectors = tf.gather(self.embeddings.value, rows)
         known = tf.cast(ids >= FIRST_WORD_ID, vectors.dtype)[..., tf.newaxis]
@@ -193,10 +210,10 @@ class GloveLookup(keras.layers.Layer):
             # Symbolic graph building: string ops cannot run on KerasTensors. The real
             # mask travels on the output tensor at run time (see ``call``).
             return None
-        return self.token_ids(inputs) > PAD_ID
+        return self._ids(inputs) > PAD_ID
 
     def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
-        return (input_shape[0], self.sequence_length, self.output_dim)
+        return (input_shape[0] if input_shape else None, self.sequence_length, self.output_dim)
 
     def compute_output_spec(self, inputs: Any) -> keras.KerasTensor:
         return keras.KerasTensor(self.compute_output_shape(tuple(inputs.shape)), dtype=self.compute_dtype)

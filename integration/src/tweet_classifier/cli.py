@@ -1,0 +1,244 @@
+"""``tweetclf``: train, evaluate, predict, convert vectors, package for SageMaker."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from tweet_classifier.config import TrainConfig
+from tweet_classifier.data import read_tweets, sample_csv
+from tweet_classifier.errors import TweetClassifierError
+
+EXIT_USAGE = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_USAGE
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    try:
+        return int(args.handler(args))
+    except KeyboardInterrupt:
+        print("interrupted; nothing was written", file=sys.stderr)
+        return 130
+    except Exception as err:  # user mistakes become one line; bugs keep their traceback
+        if _is_user_error(err):
+            print(f"tweetclf: error: {err}", file=sys.stderr)
+            return EXIT_USAGE
+        raise
+
+
+def _is_user_error(err: Exception) -> bool:
+    from glove_lookup import GloveLookupError
+
+    return isinstance(err, TweetClassifierError | GloveLookupError | FileNotFoundError | ValueError)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tweetclf",
+        description="Disaster-tweet classifier: GloVe lookup + stacked LSTM, exported for TF Serving.",
+    )
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    train = sub.add_parser("train", help="train and export models/<name>/<N+1>/ atomically, with a report")
+    train.add_argument(
+        "--train-csv", type=Path, default=None, help="labelled CSV (id,keyword,location,text,target)"
+    )
+    train.add_argument(
+        "--vectors", default="glove-6b-50d", help="glove-6b-50d or a .txt/.txt.gz/.zip/.npz file"
+    )
+    train.add_argument(
+        "--model-dir", type=Path, default=Path("models/tweetclf"), help="model base (default: %(default)s)"
+    )
+    train.add_argument("--quiet", action="store_true", help="no per-epoch progress")
+    TrainConfig.add_arguments(train)
+    train.set_defaults(handler=cmd_train)
+
+    evaluate = sub.add_parser("evaluate", help="metrics and plots of an exported model on a labelled CSV")
+    evaluate.add_argument(
+        "--model", type=Path, required=True, help="a model base (highest version) or a version dir"
+    )
+    evaluate.add_argument("--csv", type=Path, required=True, help="labelled CSV with text and target columns")
+    evaluate.add_argument(
+        "--report-dir", type=Path, default=None, help="default: reports/evaluate-<csv>-v<N>"
+    )
+    evaluate.set_defaults(handler=cmd_evaluate)
+
+    predict = sub.add_parser(
+        "predict", help="label and probability for texts, or a Kaggle submission for a CSV"
+    )
+    predict.add_argument(
+        "--model", type=Path, required=True, help="a model base (highest version) or a version dir"
+    )
+    predict.add_argument("texts", nargs="*", help="tweets to classify")
+    predict.add_argument("--csv", type=Path, help="CSV with a text column (and id) to score")
+    predict.add_argument("--out", type=Path, help="with --csv: write id,target here (Kaggle submission)")
+    predict.add_argument("--batch-size", type=int, default=256)
+    predict.set_defaults(handler=cmd_predict)
+
+    vectors = sub.add_parser("vectors", help="word-vector files")
+    vsub = vectors.add_subparsers(title="vectors commands", metavar="COMMAND")
+    convert = vsub.add_parser("convert", help="convert vectors to the safe .npz format, optionally trimmed")
+    convert.add_argument(
+        "source", help="glove-6b-50d, .txt/.txt.gz/.zip, .npz, or .pkl (needs --allow-pickle)"
+    )
+    convert.add_argument("--out", type=Path, required=True, help="the .npz to write")
+    convert.add_argument(
+        "--vocab-from", type=Path, action="append", default=[], help="keep the words of this CSV"
+    )
+    convert.add_argument("--top-n", type=int, default=None, help="also keep the N most frequent GloVe words")
+    convert.add_argument("--allow-pickle", action="store_true", help="allow unpickling a trusted .pkl")
+    convert.set_defaults(handler=cmd_vectors_convert)
+    vectors.set_defaults(handler=lambda _args: _print_help(vectors))
+
+    package = sub.add_parser("package", help="model.tar.gz with 1/saved_model.pb at its root (SageMaker)")
+    package.add_argument(
+        "--model", type=Path, required=True, help="a model base (highest version) or a version dir"
+    )
+    package.add_argument("--out", type=Path, default=Path("model.tar.gz"))
+    package.set_defaults(handler=cmd_package)
+    return parser
+
+
+def _print_help(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return EXIT_USAGE
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from tweet_classifier.training import train
+
+    config = TrainConfig.from_namespace(args)
+    train_csv = args.train_csv or sample_csv()
+    tweets = read_tweets(train_csv, labelled=True)
+    print(f"training data: {train_csv} ({len(tweets):,} tweets, {sum(tweets.targets or [])} disasters)")
+    vectors = _load_vectors(args.vectors)
+    result = train(tweets, vectors, args.model_dir, config, verbose=0 if args.quiet else None)
+    m = result.metrics
+    print(
+        f"validation: F1 {m.f1:.3f}  precision {m.precision:.3f}  recall {m.recall:.3f}  "
+        f"accuracy {m.accuracy:.3f}  threshold {m.threshold:.2f}  ({m.count} tweets)"
+    )
+    print(f"model:  {result.version_dir}")
+    print(f"report: {result.version_dir / 'report' if result.version_dir else '-'}")
+    print(f"time:   {result.timings.get('total_s', 0):.1f} s")
+    return 0
+
+
+def _load_vectors(spec: str) -> object:
+    from glove_lookup import WordVectors
+
+    start = time.perf_counter()
+    print(f"loading vectors {spec} ...", end="", flush=True)
+    wv = WordVectors.load(spec)
+    print(f" {len(wv):,} words x {wv.dim} in {time.perf_counter() - start:.1f} s")
+    return wv
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from tweet_classifier.metrics import binary_metrics
+    from tweet_classifier.report import write_report
+    from tweet_classifier.serving import ExportedModel
+
+    tweets = read_tweets(args.csv, labelled=True)
+    model = ExportedModel(args.model)
+    probability, _labels = model.predict(tweets.texts, progress=sys.stderr.isatty())
+    threshold = model.threshold if model.threshold is not None else 0.5
+    metrics = binary_metrics(tweets.targets, probability, threshold)
+    report_dir = args.report_dir or Path("reports") / f"evaluate-{args.csv.stem}-v{model.version_dir.name}"
+    write_report(report_dir, metrics, tweets.targets, probability, extra={"model": str(model.version_dir)})
+    print(
+        f"{args.csv}: F1 {metrics.f1:.3f}  precision {metrics.precision:.3f}  recall {metrics.recall:.3f}  "
+        f"accuracy {metrics.accuracy:.3f}  threshold {threshold:.2f}  ({metrics.count} tweets)"
+    )
+    print(f"report: {report_dir}")
+    return 0
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    from tweet_classifier.serving import ExportedModel
+
+    if bool(args.texts) == bool(args.csv):
+        raise TweetClassifierError("give either TEXT arguments or --csv FILE (with --out for a submission)")
+    if args.out and not args.csv:
+        raise TweetClassifierError("--out needs --csv")
+    tweets = read_tweets(args.csv, labelled=False, allow_empty_text=True) if args.csv else None
+    if args.out:
+        _check_writable(args.out)
+    model = ExportedModel(args.model)
+    texts = tweets.texts if tweets else list(args.texts)
+    probability, labels = model.predict(
+        texts, batch_size=args.batch_size, progress=bool(tweets) and sys.stderr.isatty()
+    )
+    if args.out and tweets:
+        _write_submission(args.out, tweets.ids, labels)
+        print(f"wrote {args.out} ({len(labels):,} rows, {int(labels.sum()):,} predicted disasters)")
+        return 0
+    ids = tweets.ids if tweets else [""] * len(texts)
+    for ident, text, p, label in zip(ids, texts, probability, labels, strict=True):
+        prefix = f"{ident}\t" if tweets else ""
+        print(f"{prefix}{int(label)}\t{p:.4f}\t{text}")
+    return 0
+
+
+def _check_writable(path: Path) -> None:
+    if path.exists() and path.is_dir():
+        raise TweetClassifierError(f"{path}: is a directory, expected a file path for --out")
+    if not path.parent.exists():
+        raise TweetClassifierError(f"{path.parent}: no such directory for --out")
+
+
+def _write_submission(path: Path, ids: list[str], labels: object) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["id", "target"])
+            for ident, label in zip(ids, labels, strict=True):  # type: ignore[call-overload]
+                writer.writerow([ident, int(label)])
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def cmd_vectors_convert(args: argparse.Namespace) -> int:
+    from glove_lookup import WordVectors
+    from tweet_classifier.training import training_vocabulary
+
+    if not args.out.name.lower().endswith(".npz"):
+        raise TweetClassifierError(f"{args.out}: --out must end in .npz (the safe format)")
+    wv = WordVectors.load(args.source, allow_pickle=args.allow_pickle)
+    before = len(wv)
+    vocabulary: set[str] | None = None
+    for path in args.vocab_from:
+        texts = read_tweets(path, labelled=False, allow_empty_text=True).texts
+        vocabulary = (vocabulary or set()) | training_vocabulary(texts)
+    if vocabulary is not None or args.top_n is not None:
+        wv = wv.restrict(vocabulary=vocabulary, top_n=args.top_n)
+    wv.save(args.out)
+    size = args.out.stat().st_size / 1e6
+    print(f"wrote {args.out}: {len(wv):,} of {before:,} words x {wv.dim} ({size:.1f} MB)")
+    return 0
+
+
+def cmd_package(args: argparse.Namespace) -> int:
+    from tweet_classifier.export import package_model
+
+    out = package_model(args.model, args.out)
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB): 1/saved_model.pb at the root")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,99 @@
+"""Training hyperparameters: one typed object, filled from CLI flags or SageMaker ``--key value``."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from dataclasses import dataclass, fields
+from typing import Any
+
+BALANCING = ("class-weight", "undersample", "oversample", "none")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Hyperparameters of the classifier and its training run.
+
+    Example:
+
+    >>> TrainConfig(epochs=3).lstm_units
+    50
+    """
+
+    sequence_length: int = 30
+    unit_multiplier: float = 1.0
+    lstm_stacks: int = 2
+    filters: int = 100
+    kernel_size: int = 10
+    dropout: float = 0.2
+    learning_rate: float = 1e-3
+    epochs: int = 10
+    batch_size: int = 64
+    trainable_vectors: bool = False
+    balance: str = "class-weight"
+    valid_size: float = 0.1
+    patience: int = 2
+    vocab_top_n: int = 20000
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        checks = [
+            ("sequence_length", self.sequence_length >= 1, ">= 1"),
+            ("unit_multiplier", self.unit_multiplier > 0, "> 0"),
+            ("lstm_stacks", self.lstm_stacks >= 1, ">= 1"),
+            ("filters", self.filters >= 1, ">= 1"),
+            ("kernel_size", self.kernel_size >= 1, ">= 1"),
+            ("dropout", 0 <= self.dropout < 1, "in [0, 1)"),
+            ("learning_rate", self.learning_rate > 0, "> 0"),
+            ("epochs", self.epochs >= 1, ">= 1"),
+            ("batch_size", self.batch_size >= 1, ">= 1"),
+            ("balance", self.balance in BALANCING, f"one of {', '.join(BALANCING)}"),
+            ("valid_size", 0 < self.valid_size < 1, "in (0, 1)"),
+            ("patience", self.patience >= 0, ">= 0"),
+            ("vocab_top_n", self.vocab_top_n >= 0, ">= 0"),
+        ]
+        for name, ok, allowed in checks:
+            if not ok:
+                raise ValueError(f"{name} must be {allowed}, got {getattr(self, name)!r}")
+
+    @property
+    def lstm_units(self) -> int:
+        return max(1, round(50 * self.unit_multiplier))
+
+    @property
+    def conv_filters(self) -> int:
+        return max(1, round(self.filters * self.unit_multiplier))
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def add_arguments(cls, parser: argparse.ArgumentParser) -> None:
+        """Add one ``--flag-name`` per field (SageMaker passes the same names as ``--key value``)."""
+        group = parser.add_argument_group("hyperparameters")
+        for field in fields(cls):
+            flag = "--" + field.name.replace("_", "-")
+            default = field.default
+            if field.type in ("bool", bool):
+                group.add_argument(
+                    flag, type=_parse_bool, default=default, metavar="BOOL", help=f"(default: {default})"
+                )
+            else:
+                kind = {"int": int, "float": float, "str": str}[str(field.type)]
+                choices = BALANCING if field.name == "balance" else None
+                group.add_argument(
+                    flag, type=kind, default=default, choices=choices, help=f"(default: {default})"
+                )
+
+    @classmethod
+    def from_namespace(cls, namespace: argparse.Namespace) -> TrainConfig:
+        return cls(**{f.name: getattr(namespace, f.name) for f in fields(cls)})
+
+
+def _parse_bool(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected true/false, got {text!r}")

@@ -1,0 +1,180 @@
+"""Train the classifier on labelled tweets and export a new version atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rebalance import class_weights, oversample, stratified_split, undersample
+from tweet_classifier.config import TrainConfig
+from tweet_classifier.data import Tweets
+from tweet_classifier.export import export_serving_model
+from tweet_classifier.metrics import BinaryMetrics, best_threshold, binary_metrics
+from tweet_classifier.report import write_report
+from tweet_classifier.versions import check_model_base, write_version
+
+REPORT_DIR = "report"
+
+
+@dataclass
+class TrainResult:
+    """What a training run produced: the version directory (``None`` on non-chief workers) and metrics."""
+
+    version_dir: Path | None
+    metrics: BinaryMetrics
+    model: Any  # the Keras text model (raw strings in), as exported
+    history: dict[str, list[float]]
+    timings: dict[str, float] = field(default_factory=dict)
+    vocabulary_size: int = 0
+
+
+def training_vocabulary(texts: list[str]) -> set[str]:
+    """The tokens of ``texts`` after the layer's standardisation."""
+    import tensorflow as tf
+
+    from glove_lookup import standardize
+
+    tokens = tf.strings.split(standardize(tf.constant(texts))).flat_values.numpy()
+    return {t.decode("utf-8") for t in tokens}
+
+
+def balance(frame: pd.DataFrame, config: TrainConfig) -> tuple[pd.DataFrame, dict[int, float] | None]:
+    if config.balance == "undersample":
+        return undersample(frame, "target", seed=config.seed), None
+    if config.balance == "oversample":
+        return oversample(frame, "target", seed=config.seed), None
+    if config.balance == "class-weight":
+        return frame, {int(k): float(v) for k, v in class_weights(frame["target"]).items()}
+    return frame, None
+
+
+def train(
+    tweets: Tweets,
+    vectors: Any,
+    model_dir: Path | None,
+    config: TrainConfig,
+    *,
+    strategy: Any = None,
+    is_chief: bool = True,
+    verbose: int | None = None,
+) -> TrainResult:
+    """Train, tune the threshold on the validation split, export ``model_dir/<N+1>`` (chief only).
+
+    ``vectors``: a :class:`glove_lookup.WordVectors` or anything ``WordVectors.load`` takes.
+    ``model_dir=None`` trains and evaluates without exporting.
+    """
+    import keras
+    import tensorflow as tf
+
+    from glove_lookup import GloveLookup, WordVectors
+    from tweet_classifier.model import build_models
+
+    if tweets.targets is None:
+        raise ValueError("training needs labelled tweets")
+    if model_dir is not None:
+        check_model_base(model_dir)  # fail before spending minutes on training
+    started = time.perf_counter()
+    keras.utils.set_random_seed(config.seed)
+    frame = pd.DataFrame({"text": tweets.texts, "target": tweets.targets})
+    train_frame, valid_frame = stratified_split(
+        frame, "target", test_size=config.valid_size, seed=config.seed
+    )
+    train_frame, weights = balance(train_frame, config)
+
+    wv = vectors if isinstance(vectors, WordVectors) else WordVectors.load(vectors)
+    wv = wv.restrict(vocabulary=training_vocabulary(list(train_frame["text"])), top_n=config.vocab_top_n)
+    scope = strategy.scope() if strategy is not None else contextlib.nullcontext()
+    with scope:
+        lookup = GloveLookup(wv, sequence_length=config.sequence_length, trainable=config.trainable_vectors)
+        ids_model, text_model = build_models(lookup, config)
+        ids_model.compile(
+            optimizer=keras.optimizers.Adam(config.learning_rate),
+            loss="binary_crossentropy",
+            metrics=["accuracy"],
+        )
+    train_ids = lookup.token_ids(tf.constant(list(train_frame["text"])))
+    valid_ids = lookup.token_ids(tf.constant(list(valid_frame["text"])))
+    train_y = train_frame["target"].to_numpy(np.float32)
+    valid_y = valid_frame["target"].to_numpy(np.float32)
+    dataset = (
+        tf.data.Dataset.from_tensor_slices((train_ids, train_y))
+        .shuffle(len(train_y), seed=config.seed, reshuffle_each_iteration=True)
+        .batch(config.batch_size)
+        .prefetch(tf.data.AUTOTUNE)
+    )
+    validation = tf.data.Dataset.from_tensor_slices((valid_ids, valid_y)).batch(1024)
+    prepared = time.perf_counter()
+
+    if verbose is None:
+        verbose = 1 if sys.stdout.isatty() else 2
+    if strategy is None:
+        callbacks = [
+            keras.callbacks.EarlyStopping(
+                monitor="val_loss", patience=config.patience, restore_best_weights=True
+            )
+        ]
+        fit = ids_model.fit(
+            dataset,
+            validation_data=validation,
+            epochs=config.epochs,
+            class_weight=weights,
+            shuffle=False,  # the dataset reshuffles every epoch itself
+            callbacks=callbacks,
+            verbose=verbose,
+        )
+        history = {k: [float(v) for v in values] for k, values in fit.history.items()}
+    else:
+        from tweet_classifier.distributed import fit_distributed
+
+        history = fit_distributed(
+            ids_model,
+            strategy,
+            dataset,
+            (valid_ids, valid_y),
+            config,
+            weights,
+            steps=-(-len(train_y) // config.batch_size),
+        )
+    trained = time.perf_counter()
+
+    probability = ids_model.predict(validation, verbose=0).reshape(-1)
+    threshold = best_threshold(valid_y, probability)
+    metrics = binary_metrics(valid_y, probability, threshold)
+    timings = {"prepare_s": prepared - started, "train_s": trained - prepared}
+    metadata = {
+        "config": config.to_dict(),
+        "vocabulary_size": len(wv),
+        "train_rows": len(train_y),
+        "valid_rows": len(valid_y),
+        "source": tweets.source,
+    }
+
+    def build(directory: Path) -> None:
+        export_serving_model(text_model, threshold, directory, metadata)
+        timings["export_s"] = time.perf_counter() - trained
+        timings["total_s"] = time.perf_counter() - started
+        write_report(
+            directory / REPORT_DIR,
+            metrics,
+            valid_y,
+            probability,
+            history=history,
+            extra={"timings": timings, "epochs_run": len(history.get("loss", [])), **metadata},
+        )
+
+    version_dir = None
+    if model_dir is not None:
+        if is_chief:
+            version_dir = write_version(model_dir, build)
+        else:  # every worker must take part in saving; the others write to a scratch dir
+            with tempfile.TemporaryDirectory(prefix="tweetclf-worker-") as scratch:
+                export_serving_model(text_model, threshold, Path(scratch) / "export", metadata)
+    return TrainResult(version_dir, metrics, text_model, history, timings, len(wv))

@@ -1,0 +1,113 @@
+"""Versioned model directories as TF Serving reads them: ``<base>/<N>/saved_model.pb``.
+
+A version is built in a hidden temporary directory inside the base (same filesystem)
+and renamed into place, so a crash or ``kill -9`` never leaves a numeric directory
+that TF Serving would try to load.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from tweet_classifier.errors import ModelDirError
+
+TMP_PREFIX = ".tmp-export-"
+MODEL_FILES = ("saved_model.pb", "saved_model.pbtxt")
+
+
+def numeric_versions(base: Path) -> list[int]:
+    if not base.is_dir():
+        return []
+    return sorted(int(p.name) for p in base.iterdir() if p.is_dir() and p.name.isdigit())
+
+
+def check_model_base(base: Path) -> None:
+    """``base`` must be absent, empty, or hold only version dirs (and our temp dirs)."""
+    if not base.exists():
+        return
+    if not base.is_dir():
+        raise ModelDirError(f"{base}: exists and is not a directory; give a model directory")
+    strangers = sorted(
+        p.name
+        for p in base.iterdir()
+        if not (p.is_dir() and (p.name.isdigit() or p.name.startswith(TMP_PREFIX)))
+    )
+    if strangers:
+        shown = ", ".join(strangers[:3]) + (" ..." if len(strangers) > 3 else "")
+        raise ModelDirError(
+            f"{base}: not a model directory (it holds {shown}); "
+            "give a new or empty directory, or a model base"
+        )
+
+
+def resolve_version(path: str | Path) -> Path:
+    """A version dir as given, or the highest version of a model base."""
+    path = Path(path)
+    if any((path / name).is_file() for name in MODEL_FILES):
+        return path
+    versions = numeric_versions(path)
+    if not path.exists():
+        raise ModelDirError(f"{path}: no such model directory")
+    for version in reversed(versions):
+        candidate = path / str(version)
+        if any((candidate / name).is_file() for name in MODEL_FILES):
+            return candidate
+    raise ModelDirError(f"{path}: no SavedModel here and no numeric version directory holding one")
+
+
+def _remove_stale_temps(base: Path) -> None:
+    for entry in base.glob(TMP_PREFIX + "*"):
+        pid = entry.name[len(TMP_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def write_version(base: Path, build: Callable[[Path], None]) -> Path:
+    """Call ``build(tmp_dir)``, then rename ``tmp_dir`` to ``base/<highest + 1>``; returns the version dir."""
+    check_model_base(base)
+    base.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temps(base)
+    tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", dir=base))
+    try:
+        build(tmp)
+        _fsync_tree(tmp)
+        version = max(numeric_versions(base), default=0) + 1
+        while True:
+            target = base / str(version)
+            try:
+                tmp.rename(target)  # atomic on one filesystem; fails if target is non-empty
+                break
+            except OSError:
+                if not target.exists():
+                    raise
+                version += 1  # another export took this number meanwhile
+        with contextlib.suppress(OSError):
+            fd = os.open(base, os.O_RDONLY)
+            os.fsync(fd)
+            os.close(fd)
+        return target
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _fsync_tree(root: Path) -> None:
+    for path in root.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())

@@ -1,0 +1,47 @@
+"""Shared fixtures: one small trained model per test session (the sample data, 2 epochs)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+
+import pytest
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+FAST = ["--epochs", "2", "--batch-size", "16", "--vocab-top-n", "2000", "--sequence-length", "20"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def tweetclf() -> list[str]:
+    return [sys.executable, "-m", "tweet_classifier.cli"]
+
+
+@pytest.fixture(scope="session")
+def small_config():
+    from tweet_classifier import TrainConfig
+
+    return TrainConfig(epochs=2, batch_size=16, vocab_top_n=2000, sequence_length=20)
+
+
+@pytest.fixture(scope="session")
+def glove():
+    from glove_lookup import WordVectors
+
+    return WordVectors.load("glove-6b-50d")
+
+
+@pytest.fixture(scope="session")
+def trained(tmp_path_factory: pytest.TempPathFactory, small_config, glove):
+    """(TrainResult, model base) of one run on the team's sample tweets."""
+    from tweet_classifier import read_tweets, sample_csv, train
+
+    base = tmp_path_factory.mktemp("models") / "tweetclf"
+    result = train(read_tweets(sample_csv(), labelled=True), glove, base, small_config, verbose=0)
+    return result, base

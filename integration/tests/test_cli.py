@@ -1,0 +1,116 @@
+"""The tweetclf CLI: a real end-to-end run in subprocesses, and every user mistake -> one line, exit 2."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import tarfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import FAST, tweetclf
+
+from tweet_classifier import sample_csv
+from tweet_classifier.cli import main
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*tweetclf(), *args], capture_output=True, text=True, timeout=600, cwd=cwd)
+
+
+def test_end_to_end(tmp_path: Path) -> None:
+    train = run("train", "--model-dir", "models/tc", "--quiet", *FAST, cwd=tmp_path)
+    assert train.returncode == 0, train.stderr[-2000:]
+    assert "model:  models/tc/1" in train.stdout and "validation: F1" in train.stdout
+
+    predict = run("predict", "--model", "models/tc", "Forest fire near La Ronge", "nice day", cwd=tmp_path)
+    assert predict.returncode == 0, predict.stderr[-2000:]
+    lines = predict.stdout.strip().splitlines()
+    assert len(lines) == 2
+    for line, text in zip(lines, ["Forest fire near La Ronge", "nice day"], strict=True):
+        label, probability, echoed = line.split("\t")
+        assert label in {"0", "1"} and 0 <= float(probability) <= 1 and echoed == text
+
+    test_csv = tmp_path / "test.csv"
+    with sample_csv().open(encoding="utf-8") as src, test_csv.open("w", encoding="utf-8", newline="") as dst:
+        rows = list(csv.DictReader(src))
+        writer = csv.writer(dst)
+        writer.writerow(["id", "keyword", "location", "text"])
+        writer.writerows([[r["id"], r["keyword"], r["location"], r["text"]] for r in rows])
+    submit = run(
+        "predict", "--model", "models/tc", "--csv", "test.csv", "--out", "submission.csv", cwd=tmp_path
+    )
+    assert submit.returncode == 0, submit.stderr[-2000:]
+    with (tmp_path / "submission.csv").open(encoding="utf-8") as handle:
+        submission = list(csv.reader(handle))
+    assert submission[0] == ["id", "target"]
+    assert [r[0] for r in submission[1:]] == [r["id"] for r in rows]
+    assert {r[1] for r in submission[1:]} <= {"0", "1"}
+
+    evaluate = run(
+        "evaluate", "--model", "models/tc/1", "--csv", str(sample_csv()), "--report-dir", "ev", cwd=tmp_path
+    )
+    assert evaluate.returncode == 0, evaluate.stderr[-2000:]
+    assert "F1" in evaluate.stdout and (tmp_path / "ev" / "metrics.json").is_file()
+
+    package = run("package", "--model", "models/tc", "--out", "model.tar.gz", cwd=tmp_path)
+    assert package.returncode == 0, package.stderr[-2000:]
+    with tarfile.open(tmp_path / "model.tar.gz") as archive:
+        names = archive.getnames()
+    assert "1/saved_model.pb" in names and any(n.startswith("1/variables/") for n in names)
+    assert not any(n.startswith("1/report") for n in names)
+
+
+def test_vectors_convert(tmp_path: Path) -> None:
+    text = tmp_path / "glove.small.txt"
+    text.write_text("fire 1 2\nsmoke 3 4\nthe 5 6\nzebra 7 8\n", encoding="utf-8")
+    assert main(["vectors", "convert", str(text), "--out", str(tmp_path / "v.npz"), "--top-n", "1",
+                 "--vocab-from", str(sample_csv())]) == 0  # fmt: skip
+    from glove_lookup import WordVectors
+
+    wv = WordVectors.load(tmp_path / "v.npz")
+    assert wv.words == ["fire", "smoke", "the"]  # top-1 plus words of the sample, in file order
+    np.testing.assert_array_equal(wv["smoke"], [3, 4])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["train", "--train-csv", "{tmp}/absent.csv"], "absent.csv: no such file"),
+        (["train", "--train-csv", "{tmp}/bad.csv"], "bad.csv:3: column 'target' must be 0 or 1"),
+        (["train", "--train-csv", "{tmp}/empty_text.csv"], "empty_text.csv:2: column 'text' is empty"),
+        (["train", "--train-csv", "{tmp}/bytes.csv"], "bytes.csv:2: undecodable bytes"),
+        (["train", "--train-csv", "{tmp}/nocol.csv"], "nocol.csv:1: missing column(s) ['target']"),
+        (["train", "--model-dir", "{tmp}"], "not a model directory"),
+        (["train", "--vectors", "{tmp}/v.pkl"], "refusing to unpickle"),
+        (["predict", "--model", "{tmp}/none", "hello"], "no such model directory"),
+        (["predict", "--model", "{tmp}"], "give either TEXT arguments or --csv"),
+        (["vectors", "convert", "glove-6b-50d", "--out", "{tmp}/v.pkl"], "must end in .npz"),
+        (["package", "--model", "{tmp}", "--out", "{tmp}/m.tar.gz"], "no SavedModel"),
+    ],
+)
+def test_user_mistakes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    (tmp_path / "bad.csv").write_text("id,text,target\n1,a,1\n2,b,maybe\n")
+    (tmp_path / "empty_text.csv").write_text("id,text,target\n1, ,1\n")
+    (tmp_path / "bytes.csv").write_bytes(b"id,text,target\n1,\xff,1\n")
+    (tmp_path / "nocol.csv").write_text("id,text\n1,a\n")
+    (tmp_path / "v.pkl").write_bytes(b"not really")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    code = main([a.replace("{tmp}", str(tmp_path)) for a in args])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing written
+
+
+COMMANDS = [[], ["train"], ["evaluate"], ["predict"], ["vectors"], ["vectors", "convert"], ["package"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_everywhere(command: list[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main([*command, "--help"])
+    assert info.value.code == 0

@@ -1,0 +1,135 @@
+"""Training on the sample, the exported contract, and loading it as TF Serving does."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from tweet_classifier import ExportedModel, ModelDirError, read_tweets, sample_csv, train
+
+LOADER = textwrap.dedent(
+    """
+    import json, sys
+    import numpy as np
+    for name in ("glove_lookup", "tweet_classifier", "rebalance"):
+        sys.modules[name] = None  # the project must not be importable here
+    import tensorflow as tf
+    export_dir, texts_file, out_file = sys.argv[1:4]
+    texts = json.load(open(texts_file, encoding="utf-8"))
+    results = {}
+    with tf.compat.v1.Session(graph=tf.Graph()) as sess:  # TF Serving's loader
+        meta = tf.compat.v1.saved_model.load(sess, ["serve"], export_dir)
+        sig = meta.signature_def["serving_default"]
+        spec = {
+            "inputs": {k: [v.dtype, [d.size for d in v.tensor_shape.dim]] for k, v in sig.inputs.items()},
+            "outputs": {k: [v.dtype, [d.size for d in v.tensor_shape.dim]] for k, v in sig.outputs.items()},
+        }
+        for n in (1, 7, 1000):
+            out = sess.run({k: v.name for k, v in sig.outputs.items()}, {sig.inputs["text"].name: texts[:n]})
+            results[f"p{n}"], results[f"l{n}"] = out["probability"], out["label"]
+    np.savez(out_file, **results)
+    print(json.dumps(spec))
+    """
+)
+
+
+def test_report_and_layout(trained) -> None:
+    result, base = trained
+    version = result.version_dir
+    assert version == base / "1" and (version / "saved_model.pb").is_file()
+    report = version / "report"
+    metrics = json.loads((report / "metrics.json").read_text())
+    for key in ("f1", "precision", "recall", "accuracy", "threshold", "confusion", "timings", "history"):
+        assert key in metrics
+    assert sum(map(sum, metrics["confusion"])) == metrics["valid_rows"]
+    for png in ("learning_curves.png", "confusion_matrix.png", "precision_recall.png"):
+        assert (report / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_fresh_process_reproduces_predictions(trained, tmp_path: Path) -> None:
+    result, _ = trained
+    base = [t for t in read_tweets(sample_csv(), labelled=True).texts] + ["", "🔥🔥", "x" * 5000]
+    texts = [base[i % len(base)] + ("" if i < len(base) else f" #{i}") for i in range(1000)]
+    (tmp_path / "texts.json").write_text(json.dumps(texts), encoding="utf-8")
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            LOADER,
+            str(result.version_dir),
+            str(tmp_path / "texts.json"),
+            str(tmp_path / "o.npz"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    spec = json.loads(run.stdout.strip().splitlines()[-1])
+    assert spec == {
+        "inputs": {"text": [tf.string.as_datatype_enum, [-1]]},
+        "outputs": {
+            "probability": [tf.float32.as_datatype_enum, [-1]],
+            "label": [tf.int64.as_datatype_enum, [-1]],
+        },
+    }
+    expected = result.model.predict(tf.constant(texts), batch_size=1000, verbose=0).reshape(-1)
+    threshold = result.metrics.threshold
+    with np.load(tmp_path / "o.npz") as got:
+        for n in (1, 7, 1000):
+            np.testing.assert_allclose(got[f"p{n}"], expected[:n], atol=1e-5)
+            np.testing.assert_array_equal(got[f"l{n}"], (got[f"p{n}"] >= threshold).astype(np.int64))
+
+
+def test_exported_model_helper_and_size(trained, glove) -> None:
+    result, base = trained
+    model = ExportedModel(base)
+    assert model.version_dir == result.version_dir and model.threshold == result.metrics.threshold
+    probability, labels = model.predict(["Forest fire near La Ronge", ""], batch_size=1)
+    assert probability.shape == (2,) and set(labels) <= {0, 1}
+    vocabulary = (
+        (result.version_dir / "assets" / "vocabulary.txt").read_text(encoding="utf-8").split("\n")[:-1]
+    )
+    assert len(vocabulary) == result.vocabulary_size
+    assert vocabulary[:2000] == glove.words[:2000]  # the top-N of GloVe, in GloVe order, plus training words
+    raw = sum(len(w.encode("utf-8")) + 1 for w in vocabulary) + len(vocabulary) * glove.dim * 4
+    variables = sum(f.stat().st_size for f in _files(result.version_dir / "variables"))
+    assets = sum(f.stat().st_size for f in _files(result.version_dir / "assets"))
+    other_weights = sum(int(np.prod(w.shape)) * 4 for w in result.model.weights if "embeddings" not in w.path)
+    # the vectors are stored once (variables) and the words once (assets); the graph stays small
+    assert variables + assets <= 1.1 * raw + other_weights, (variables, assets, raw, other_weights)
+    assert (result.version_dir / "saved_model.pb").stat().st_size < 2_000_000
+
+
+def _files(path: Path) -> list[Path]:
+    return [path] if path.is_file() else [f for f in path.rglob("*") if f.is_file()]
+
+
+def test_second_run_is_version_two_and_bad_model_dir_is_refused(
+    trained, small_config, glove, tmp_path
+) -> None:
+    _, base = trained
+    tweets = read_tweets(sample_csv(), labelled=True)
+    result = train(tweets, glove.restrict(top_n=3000), base, small_config, verbose=0)
+    assert result.version_dir == base / "2"
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(ModelDirError):
+        train(tweets, glove, tmp_path, small_config, verbose=0)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+@pytest.mark.parametrize("balance", ["undersample", "oversample", "none"])
+def test_balancing_strategies_train(balance: str, small_config, glove) -> None:
+    from dataclasses import replace
+
+    tweets = read_tweets(sample_csv(), labelled=True)
+    result = train(tweets, glove, None, replace(small_config, balance=balance, epochs=1), verbose=0)
+    assert result.version_dir is None and 0.0 <= result.metrics.f1 <= 1.0

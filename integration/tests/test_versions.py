@@ -1,0 +1,89 @@
+"""Atomic versioned export: numbering, no half-written version, even after kill -9."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from tweet_classifier import ModelDirError
+from tweet_classifier.versions import (
+    TMP_PREFIX,
+    check_model_base,
+    numeric_versions,
+    resolve_version,
+    write_version,
+)
+
+
+def fake_build(directory: Path) -> None:
+    (directory / "saved_model.pb").write_bytes(b"graph")
+    (directory / "variables").mkdir()
+
+
+def test_versions_count_up_and_resolve_to_the_highest(tmp_path: Path) -> None:
+    base = tmp_path / "m"
+    assert write_version(base, fake_build) == base / "1"
+    assert write_version(base, fake_build) == base / "2"
+    (base / "7").mkdir()  # a number without a model is skipped when resolving...
+    assert write_version(base, fake_build) == base / "8"  # ...but never reused
+    assert numeric_versions(base) == [1, 2, 7, 8]
+    assert resolve_version(base) == base / "8"
+    assert resolve_version(base / "2") == base / "2"
+
+
+def test_failed_build_leaves_nothing(tmp_path: Path) -> None:
+    def broken(directory: Path) -> None:
+        (directory / "saved_model.pb").write_bytes(b"half")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        write_version(tmp_path / "m", broken)
+    assert list((tmp_path / "m").iterdir()) == []
+
+
+def test_non_model_directories_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("hello")
+    with pytest.raises(ModelDirError, match=r"not a model directory \(it holds notes\.txt\)"):
+        check_model_base(tmp_path)
+    with pytest.raises(ModelDirError, match="is not a directory"):
+        check_model_base(tmp_path / "notes.txt")
+    with pytest.raises(ModelDirError, match="no SavedModel"):
+        resolve_version(tmp_path)
+
+
+def test_kill_9_during_export_leaves_no_version(tmp_path: Path) -> None:
+    base = tmp_path / "m"
+    script = textwrap.dedent(
+        f"""
+        import time
+        from pathlib import Path
+        from tweet_classifier.versions import write_version
+        def slow(d):
+            (d / "saved_model.pb").write_bytes(b"x" * 1000)
+            (d / "started").touch()
+            time.sleep(60)
+        write_version(Path({str(base)!r}), slow)
+        """
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        deadline = time.time() + 60
+        while not list(base.glob(f"{TMP_PREFIX}*/started")):
+            assert time.time() < deadline and proc.poll() is None, "the export never started"
+            time.sleep(0.05)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert numeric_versions(base) == []  # TF Serving sees nothing to load
+    assert [p.name.startswith(TMP_PREFIX) for p in base.iterdir()] == [True]
+    assert write_version(base, fake_build) == base / "1"  # the next export works...
+    assert [p.name for p in base.iterdir()] == ["1"]  # ...and clears the dead process's leftovers
