@@ -8,10 +8,11 @@ PACKAGES := -e 'packages/glove-lookup[glove6b,test]' -e 'packages/rebalance[test
 DEV_TOOLS := tox tox-uv ruff mypy pandas-stubs gensim
 SAMPLE := integration/src/tweet_classifier/data/sample_tweets.csv
 
-.PHONY: setup demo test bench lint clean help
+.PHONY: setup demo demo-lookup test bench lint clean help
 
 help:
-	@echo "make demo   - set up and show the GloVe lookup layer on the team's sample tweets"
+	@echo "make demo   - set up, train on the team's sample tweets, export models/demo/<N>, predict"
+	@echo "make demo-lookup - show the GloVe lookup layer on the sample tweets"
 	@echo "make test   - set up and run every tox env (each package alone, then lint)"
 	@echo "make bench  - run bench/ (peers side by side, printed as ratios)"
 	@echo "make lint   - ruff + mypy"
@@ -27,7 +28,21 @@ $(VENV)/.setup-done: $(BIN)/python packages/*/pyproject.toml Makefile
 
 setup: $(VENV)/.setup-done
 
+# The main job on embedded defaults: the team's sample tweets and the pip-installed GloVe.
+# `make demo TRAIN_CSV=../shared/data/kaggle/train.csv` trains on another labelled CSV.
+TRAIN_CSV ?=
+DEMO_MODEL := models/demo
 demo: setup
+	$(BIN)/tweetclf train --model-dir $(DEMO_MODEL) $(if $(TRAIN_CSV),--train-csv $(TRAIN_CSV),)
+	$(BIN)/tweetclf predict --model $(DEMO_MODEL) \
+		"Forest fire near La Ronge Sask. Canada" \
+		"13,000 people receive #wildfires evacuation orders in California" \
+		"I love fruits and my new blender is on fire today" \
+		"What a goooooaaaaaal!!!!!!"
+	@echo "exported versions: $$(ls $(DEMO_MODEL) | tr '\n' ' ')(TF Serving base path: $(DEMO_MODEL))"
+	@$(if $(TRAIN_CSV),true,echo "trained on the 80 sample tweets; for a real model: make demo TRAIN_CSV=../shared/data/kaggle/train.csv")
+
+demo-lookup: setup
 	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python packages/glove-lookup/examples/lookup_demo.py $(SAMPLE)
 
 # tox creates one env per package (installing only that package and its test
@@ -48,4 +63,4 @@ lint: setup
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) .tox bench/.cache
+	rm -rf $(VENV) .tox bench/.cache models/demo
