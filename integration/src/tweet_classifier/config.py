@@ -34,6 +34,9 @@ class TrainConfig:
     valid_size: float = 0.1
     patience: int = 2
     vocab_top_n: int = 20000
+    ngrams: bool = False
+    ngram_buckets: int = 65536
+    ngram_dim: int = 16
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -51,6 +54,8 @@ class TrainConfig:
             ("valid_size", 0 < self.valid_size < 1, "in (0, 1)"),
             ("patience", self.patience >= 0, ">= 0"),
             ("vocab_top_n", self.vocab_top_n >= 0, ">= 0"),
+            ("ngram_buckets", self.ngram_buckets >= 1, ">= 1"),
+            ("ngram_dim", self.ngram_dim >= 1, ">= 1"),
         ]
         for name, ok, allowed in checks:
             if not ok:

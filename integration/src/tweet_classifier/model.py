@@ -1,4 +1,8 @@
-"""The classifier: GloveLookup -> Conv1D -> MaxPool1D -> stacked LSTM -> Dense(sigmoid)."""
+"""The classifier: GloveLookup -> Conv1D -> MaxPool1D -> stacked LSTM -> Dense(sigmoid).
+
+With ``ngrams=True`` a fastText-style branch (hashed word and character n-grams,
+averaged embeddings) is concatenated to the LSTM output before the last Dense layer.
+"""
 
 from __future__ import annotations
 
@@ -8,42 +12,73 @@ import keras
 
 from glove_lookup import GloveLookup
 from tweet_classifier.config import TrainConfig
+from tweet_classifier.ngrams import HashedNgrams
 
 # The convolution ends the mask's use (the LSTMs see pooled, fixed-length features);
 # Keras warns about that at every call, which is noise for our users.
 warnings.filterwarnings("ignore", message=r"Layer 'conv' .* does not support masking")
 
+MAX_NGRAMS = 512
 
-def build_models(lookup: GloveLookup, config: TrainConfig) -> tuple[keras.Model, keras.Model]:
-    """Two models sharing every layer: ``(ids_model, text_model)``.
 
-    ``ids_model`` takes token ids ``[batch, sequence_length]`` (training: the lookup
-    runs once in the input pipeline, and ``model.fit`` never sees strings, which
-    Keras' distribution strategies cannot reduce). ``text_model`` takes raw strings
-    ``[batch]`` and is the one exported for serving.
+def build_models(
+    lookup: GloveLookup, config: TrainConfig
+) -> tuple[keras.Model, keras.Model, HashedNgrams | None]:
+    """Models sharing every layer: ``(ids_model, text_model, ngram_hasher)``.
+
+    ``ids_model`` takes token ids ``[batch, sequence_length]`` (plus hashed n-gram ids
+    ``[batch, 512]`` with ``ngrams=True``): training looks everything up once in the input
+    pipeline, and ``model.fit`` never sees strings, which Keras' distribution strategies
+    cannot reduce. ``text_model`` takes raw strings ``[batch]`` and is the one exported.
+    ``ngram_hasher`` (or ``None``) turns texts into the n-gram ids for ``ids_model``.
     """
     layers: list[keras.layers.Layer] = [
         keras.layers.Conv1D(
-            config.conv_filters, config.kernel_size, padding="same", activation="relu", name="conv"
+            config.conv_filters,
+            config.kernel_size,
+            # "valid" as the original (30 tokens -> 21 -> pooled 11 steps); "same" only when too short
+            padding="valid" if config.sequence_length >= config.kernel_size else "same",
+            activation="relu",
+            name="conv",
         ),
         keras.layers.MaxPool1D(2, padding="same", name="pool"),
     ]
     for i in range(config.lstm_stacks):
         last = i == config.lstm_stacks - 1
         layers += [
-            keras.layers.LSTM(config.lstm_units, return_sequences=not last, name=f"lstm_{i + 1}"),
+            # unrolled: ~11 steps; a flat graph beats a while loop on CPU
+            keras.layers.LSTM(
+                config.lstm_units, return_sequences=not last, unroll=True, name=f"lstm_{i + 1}"
+            ),
             keras.layers.BatchNormalization(name=f"batch_norm_{i + 1}"),
             keras.layers.Dropout(config.dropout, seed=config.seed + i, name=f"dropout_{i + 1}"),
         ]
-    layers.append(keras.layers.Dense(1, activation="sigmoid", name="probability"))
+    output = keras.layers.Dense(1, activation="sigmoid", name="probability")
 
-    def head(x: keras.KerasTensor) -> keras.KerasTensor:
+    hasher = None
+    if config.ngrams:
+        hasher = HashedNgrams(config.ngram_buckets, MAX_NGRAMS, name="ngram_ids")
+        ngram_embedding = keras.layers.Embedding(
+            config.ngram_buckets + 1, config.ngram_dim, mask_zero=True, name="ngrams"
+        )
+        ngram_pool = keras.layers.GlobalAveragePooling1D(name="ngram_mean")
+        concat = keras.layers.Concatenate(name="features")
+
+    def head(vectors: keras.KerasTensor, ngram_ids: keras.KerasTensor | None) -> keras.KerasTensor:
+        x = vectors
         for layer in layers:
             x = layer(x)
-        return x
+        if ngram_ids is not None:
+            x = concat([x, ngram_pool(ngram_embedding(ngram_ids))])
+        return output(x)
 
     ids = keras.Input(shape=(config.sequence_length,), dtype="int64", name="token_ids")
     text = keras.Input(shape=(), dtype="string", name="text")
-    ids_model = keras.Model(ids, head(lookup(ids)), name="tweetclf_ids")
-    text_model = keras.Model(text, head(lookup(text)), name="tweetclf")
-    return ids_model, text_model
+    if hasher is None:
+        ids_model = keras.Model(ids, head(lookup(ids), None), name="tweetclf_ids")
+        text_model = keras.Model(text, head(lookup(text), None), name="tweetclf")
+    else:
+        grams = keras.Input(shape=(MAX_NGRAMS,), dtype="int64", name="ngram_ids")
+        ids_model = keras.Model([ids, grams], head(lookup(ids), grams), name="tweetclf_ids")
+        text_model = keras.Model(text, head(lookup(text), hasher(text)), name="tweetclf")
+    return ids_model, text_model, hasher

@@ -94,14 +94,21 @@ def train(
     scope = strategy.scope() if strategy is not None else contextlib.nullcontext()
     with scope:
         lookup = GloveLookup(wv, sequence_length=config.sequence_length, trainable=config.trainable_vectors)
-        ids_model, text_model = build_models(lookup, config)
+        ids_model, text_model, hasher = build_models(lookup, config)
         ids_model.compile(
             optimizer=keras.optimizers.Adam(config.learning_rate),
             loss="binary_crossentropy",
             metrics=["accuracy"],
         )
-    train_ids = lookup.token_ids(tf.constant(list(train_frame["text"])))
-    valid_ids = lookup.token_ids(tf.constant(list(valid_frame["text"])))
+
+    def features(texts: list[str]) -> Any:
+        """What the ids model takes: token ids (and hashed n-gram ids), computed once."""
+        tensor = tf.constant(texts)
+        token_ids = lookup.token_ids(tensor)
+        return token_ids if hasher is None else (token_ids, hasher(tensor))
+
+    train_ids = features(list(train_frame["text"]))
+    valid_ids = features(list(valid_frame["text"]))
     train_y = train_frame["target"].to_numpy(np.float32)
     valid_y = valid_frame["target"].to_numpy(np.float32)
     dataset = (

@@ -1,0 +1,285 @@
+"""The classifier vs its peers on Kaggle's train.csv, in one run.
+
+Run: .venv/bin/python bench/classifier.py [speed] [cv] [balance] [variants]   (default: all; make bench)
+
+- cv:      5-fold stratified CV F1 (class 1) for us, char 2-5 TF-IDF + LogisticRegression,
+           and Keras TextVectorization (GloVe vocabulary) + frozen Embedding + BiLSTM(64).
+- balance: CV F1 of our four balancing strategies (picks the default).
+- variants: CV F1 of switchable additions (the n-gram branch) against the default.
+- speed:   all 7,613 tweets -> exported model (wall s), and in-process inference of the
+           loaded SavedModels: tweets/s at batch 1/32/256, single-tweet p50/p99.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from common import KAGGLE, table
+
+FOLDS = 5
+SEED = 0
+
+
+def load() -> tuple[list[str], np.ndarray]:
+    path = KAGGLE / "train.csv"
+    if not path.exists():
+        raise SystemExit(f"{path} not found: this bench needs Kaggle's train.csv (set KAGGLE_DATA_DIR)")
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return [r["text"] for r in rows], np.array([int(r["target"]) for r in rows])
+
+
+def folds(y: np.ndarray) -> list[np.ndarray]:
+    rng = np.random.default_rng(SEED)
+    parts: list[list[int]] = [[] for _ in range(FOLDS)]
+    for label in (0, 1):
+        idx = rng.permutation(np.flatnonzero(y == label))
+        for k, chunk in enumerate(np.array_split(idx, FOLDS)):
+            parts[k].extend(chunk.tolist())
+    return [np.array(sorted(p)) for p in parts]
+
+
+def f1(y: np.ndarray, predicted: np.ndarray) -> float:
+    from tweet_classifier import binary_metrics
+
+    return binary_metrics(y, predicted.astype(float), 0.5).f1
+
+
+def ours_fold(texts, y, train_idx, test_idx, glove, config) -> float:
+    import tensorflow as tf
+
+    from tweet_classifier import Tweets, train
+
+    tweets = Tweets(
+        [str(i) for i in train_idx], [texts[i] for i in train_idx], [int(y[i]) for i in train_idx], "cv"
+    )
+    result = train(tweets, glove, None, config, verbose=0)
+    probability = result.model.predict(tf.constant([texts[i] for i in test_idx]), batch_size=1024, verbose=0)
+    return f1(y[test_idx], probability.reshape(-1) >= result.metrics.threshold)
+
+
+def tfidf_fold(texts, y, train_idx, test_idx) -> float:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)
+    x_train = vectorizer.fit_transform([texts[i] for i in train_idx])
+    model = LogisticRegression(C=4.0, max_iter=2000).fit(x_train, y[train_idx])
+    return f1(y[test_idx], model.predict(vectorizer.transform([texts[i] for i in test_idx])))
+
+
+def bilstm_peer(glove, epochs: int = 10):
+    """Keras TextVectorization (GloVe vocabulary) + frozen Embedding + BiLSTM(64)."""
+    import keras
+
+    vectorizer = keras.layers.TextVectorization(output_sequence_length=30, vocabulary=glove.words)
+    matrix = np.concatenate([np.zeros((2, glove.dim), np.float32), glove.matrix])
+    embedding = keras.layers.Embedding(len(glove) + 2, glove.dim, mask_zero=True, trainable=False)
+    embedding.build((None, 30))
+    embedding.set_weights([matrix])
+    text = keras.Input(shape=(), dtype="string")
+    x = keras.layers.Bidirectional(keras.layers.LSTM(64))(embedding(vectorizer(text)))
+    model = keras.Model(text, keras.layers.Dense(1, activation="sigmoid")(x))
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    return model
+
+
+def bilstm_fit(model, texts, y, epochs: int = 10):
+    import keras
+    import tensorflow as tf
+
+    n_valid = len(texts) // 10
+    order = np.random.default_rng(SEED).permutation(len(texts))
+    valid, train_part = order[:n_valid], order[n_valid:]
+    model.fit(
+        tf.constant([texts[i] for i in train_part]),
+        y[train_part],
+        validation_data=(tf.constant([texts[i] for i in valid]), y[valid]),
+        epochs=epochs,
+        batch_size=64,
+        callbacks=[keras.callbacks.EarlyStopping(patience=2, restore_best_weights=True)],
+        verbose=0,
+    )
+    return model
+
+
+def bilstm_fold(texts, y, train_idx, test_idx, glove) -> float:
+    import tensorflow as tf
+
+    model = bilstm_fit(bilstm_peer(glove), [texts[i] for i in train_idx], y[train_idx])
+    probability = model.predict(tf.constant([texts[i] for i in test_idx]), batch_size=1024, verbose=0)
+    return f1(y[test_idx], probability.reshape(-1) >= 0.5)
+
+
+def cv(texts, y, glove, config) -> None:
+    parts = folds(y)
+    scores: dict[str, list[float]] = {
+        "tweetclf (ours)": [],
+        "char 2-5 TF-IDF + LogReg": [],
+        "BiLSTM(64) peer": [],
+    }
+    for k, test_idx in enumerate(parts):
+        train_idx = np.concatenate([p for j, p in enumerate(parts) if j != k])
+        scores["tweetclf (ours)"].append(ours_fold(texts, y, train_idx, test_idx, glove, config))
+        scores["char 2-5 TF-IDF + LogReg"].append(tfidf_fold(texts, y, train_idx, test_idx))
+        scores["BiLSTM(64) peer"].append(bilstm_fold(texts, y, train_idx, test_idx, glove))
+        print(
+            f"fold {k + 1}/{FOLDS}: " + "  ".join(f"{n} {s[-1]:.4f}" for n, s in scores.items()), flush=True
+        )
+    ours = np.mean(scores["tweetclf (ours)"])
+    rows = [("model", "mean F1", "std", "ours - peer")]
+    for name, values in scores.items():
+        rows.append(
+            (name, f"{np.mean(values):.4f}", f"{np.std(values):.4f}", f"{ours - np.mean(values):+.4f}")
+        )
+    print(f"\n{FOLDS}-fold stratified CV F1 (class 1), Kaggle train.csv ({len(y):,} tweets)")
+    print(table(rows))
+
+
+def balance_sweep(texts, y, glove, config) -> None:
+    parts = folds(y)
+    rows = [("balance", "mean F1", "std")]
+    for strategy in ("class-weight", "undersample", "oversample", "none"):
+        scores = []
+        for k, test_idx in enumerate(parts):
+            train_idx = np.concatenate([p for j, p in enumerate(parts) if j != k])
+            scores.append(ours_fold(texts, y, train_idx, test_idx, glove, replace(config, balance=strategy)))
+        rows.append((strategy, f"{np.mean(scores):.4f}", f"{np.std(scores):.4f}"))
+        print(f"{strategy}: {np.mean(scores):.4f}", flush=True)
+    print(f"\nbalancing strategies, {FOLDS}-fold CV F1")
+    print(table(rows))
+
+
+def variants(texts, y, glove, config) -> None:
+    """CV F1 of switchable additions against the default, on the same folds."""
+    parts = folds(y)
+    candidates = {
+        "default": config,
+        "ngrams=True (hashed word 1-2 + char 2-5 grams)": replace(config, ngrams=True),
+    }
+    rows = [("variant", "mean F1", "std", "vs default")]
+    base = None
+    for name, variant in candidates.items():
+        scores = []
+        for k, test_idx in enumerate(parts):
+            train_idx = np.concatenate([p for j, p in enumerate(parts) if j != k])
+            scores.append(ours_fold(texts, y, train_idx, test_idx, glove, variant))
+        mean = float(np.mean(scores))
+        base = mean if base is None else base
+        rows.append((name, f"{mean:.4f}", f"{np.std(scores):.4f}", f"{mean - base:+.4f}"))
+        print(f"{name}: {mean:.4f}", flush=True)
+    print(f"\nvariants, {FOLDS}-fold CV F1")
+    print(table(rows))
+
+
+def inference(export_dir: Path) -> dict[str, float]:
+    import tensorflow as tf
+
+    serve = tf.saved_model.load(str(export_dir)).signatures["serving_default"]
+    name = next(iter(serve.structured_input_signature[1]))
+    texts, _ = load()
+    out: dict[str, float] = {}
+    for batch in (1, 32, 256):
+        chunks = [tf.constant(texts[i : i + batch]) for i in range(0, min(len(texts), 40 * batch), batch)]
+        serve(**{name: chunks[0]})
+        start = time.perf_counter()
+        for chunk in chunks:
+            serve(**{name: chunk})
+        out[f"batch {batch}"] = sum(int(c.shape[0]) for c in chunks) / (time.perf_counter() - start)
+    latencies = []
+    for text in texts[:500]:
+        start = time.perf_counter()
+        serve(**{name: tf.constant([text])})
+        latencies.append(time.perf_counter() - start)
+    out["p50 ms"] = float(np.percentile(latencies, 50) * 1000)
+    out["p99 ms"] = float(np.percentile(latencies, 99) * 1000)
+    return out
+
+
+def speed(texts, y, glove, config) -> None:
+    from tweet_classifier import Tweets, train
+
+    work = Path(tempfile.mkdtemp(prefix="bench_classifier_"))
+    try:
+        tweets = Tweets([str(i) for i in range(len(texts))], texts, [int(v) for v in y], "train.csv")
+        start = time.perf_counter()
+        result = train(tweets, glove, work / "ours", config, verbose=0)
+        ours_s = time.perf_counter() - start
+        start = time.perf_counter()
+        peer = bilstm_fit(bilstm_peer(glove), texts, y)
+        peer.export(str(work / "peer" / "1"), verbose=False)
+        peer_s = time.perf_counter() - start
+        ours_inf, peer_inf = inference(result.version_dir), inference(work / "peer" / "1")
+        size = lambda d: sum(f.stat().st_size for f in Path(d).rglob("*") if f.is_file())  # noqa: E731
+        rows = [("measure", "tweetclf (ours)", "BiLSTM peer", "ours vs peer")]
+        rows.append(
+            (
+                "train 7,613 tweets -> export (s)",
+                f"{ours_s:.1f}",
+                f"{peer_s:.1f}",
+                f"{peer_s / ours_s:.2f}x faster",
+            )
+        )
+        for key in ("batch 1", "batch 32", "batch 256"):
+            rows.append(
+                (
+                    f"tweets/s, {key}",
+                    f"{ours_inf[key]:,.0f}",
+                    f"{peer_inf[key]:,.0f}",
+                    f"{ours_inf[key] / peer_inf[key]:.2f}x",
+                )
+            )
+        for key in ("p50 ms", "p99 ms"):
+            rows.append(
+                (
+                    f"single tweet {key}",
+                    f"{ours_inf[key]:.2f}",
+                    f"{peer_inf[key]:.2f}",
+                    f"{peer_inf[key] / ours_inf[key]:.2f}x",
+                )
+            )
+        rows.append(
+            (
+                "export size (MB)",
+                f"{size(result.version_dir) / 1e6:.1f}",
+                f"{size(work / 'peer') / 1e6:.1f}",
+                "",
+            )
+        )
+        print(f"\nspeed (epochs run: ours {len(result.history['loss'])})")
+        print(table(rows))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    import os
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from glove_lookup import WordVectors
+    from tweet_classifier import TrainConfig
+
+    parts = sys.argv[1:] or ["speed", "cv", "balance", "variants"]
+    texts, y = load()
+    glove = WordVectors.load("glove-6b-50d")
+    config = TrainConfig()
+    print(f"config: {config}")
+    if "speed" in parts:
+        speed(texts, y, glove, config)
+    if "cv" in parts:
+        cv(texts, y, glove, config)
+    if "balance" in parts:
+        balance_sweep(texts, y, glove, config)
+    if "variants" in parts:
+        variants(texts, y, glove, config)
+
+
+if __name__ == "__main__":
+    main()
