@@ -163,7 +163,12 @@ def variants(texts, y, glove, config) -> None:
     candidates = {
         "default": config,
         "ngrams=True (hashed word 1-2 + char 2-5 grams)": replace(config, ngrams=True),
+        "ngrams=True, dim 64, 2^18 buckets": replace(config, ngrams=True, ngram_dim=64, ngram_buckets=1 << 18),
+        "ngrams=True, dim 64, patience 4": replace(config, ngrams=True, ngram_dim=64, patience=4),
     }
+    only = [a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--only=")]
+    if only:
+        candidates = {k: v for k, v in candidates.items() if k == "default" or any(o in k for o in only)}
     rows = [("variant", "mean F1", "std", "vs default")]
     base = None
     for name, variant in candidates.items():
