@@ -163,7 +163,9 @@ def variants(texts, y, glove, config) -> None:
     candidates = {
         "default": config,
         "ngrams=True (hashed word 1-2 + char 2-5 grams)": replace(config, ngrams=True),
-        "ngrams=True, dim 64, 2^18 buckets": replace(config, ngrams=True, ngram_dim=64, ngram_buckets=1 << 18),
+        "ngrams=True, dim 64, 2^18 buckets": replace(
+            config, ngrams=True, ngram_dim=64, ngram_buckets=1 << 18
+        ),
         "ngrams=True, dim 64, patience 4": replace(config, ngrams=True, ngram_dim=64, patience=4),
     }
     only = [a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--only=")]

@@ -48,6 +48,7 @@ def test_report_and_layout(trained) -> None:
     metrics = json.loads((report / "metrics.json").read_text())
     for key in ("f1", "precision", "recall", "accuracy", "threshold", "confusion", "timings", "history"):
         assert key in metrics
+    assert metrics["export_bytes"] > metrics["vectors_raw_bytes"] > 0
     assert sum(map(sum, metrics["confusion"])) == metrics["valid_rows"]
     for png in ("learning_curves.png", "confusion_matrix.png", "precision_recall.png"):
         assert (report / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -131,6 +131,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     )
     print(f"model:  {result.version_dir}")
     print(f"report: {result.version_dir / 'report' if result.version_dir else '-'}")
+    if "export_bytes" in result.sizes:
+        export_mb, raw_mb = result.sizes["export_bytes"] / 1e6, result.sizes["vectors_raw_bytes"] / 1e6
+        print(
+            f"size:   {export_mb:.1f} MB exported for {raw_mb:.1f} MB of vocabulary + vectors "
+            f"({export_mb / raw_mb:.2f}x)"
+        )
     print(f"time:   {result.timings.get('total_s', 0):.1f} s")
     return 0
 

@@ -34,6 +34,7 @@ class TrainResult:
     history: dict[str, list[float]]
     timings: dict[str, float] = field(default_factory=dict)
     vocabulary_size: int = 0
+    sizes: dict[str, int] = field(default_factory=dict)
 
 
 def training_vocabulary(texts: list[str]) -> set[str]:
@@ -156,6 +157,7 @@ def train(
     threshold = best_threshold(valid_y, probability)
     metrics = binary_metrics(valid_y, probability, threshold)
     timings = {"prepare_s": prepared - started, "train_s": trained - prepared}
+    sizes = {"vectors_raw_bytes": wv.matrix.nbytes + sum(len(w.encode("utf-8")) + 1 for w in wv.words)}
     metadata = {
         "config": config.to_dict(),
         "vocabulary_size": len(wv),
@@ -166,6 +168,12 @@ def train(
 
     def build(directory: Path) -> None:
         export_serving_model(text_model, threshold, directory, metadata)
+        sizes["export_bytes"] = sum(
+            f.stat().st_size
+            for part in ("saved_model.pb", "variables", "assets")
+            for f in ([directory / part] if (directory / part).is_file() else (directory / part).rglob("*"))
+            if f.is_file()
+        )
         timings["export_s"] = time.perf_counter() - trained
         timings["total_s"] = time.perf_counter() - started
         write_report(
@@ -174,7 +182,7 @@ def train(
             valid_y,
             probability,
             history=history,
-            extra={"timings": timings, "epochs_run": len(history.get("loss", [])), **metadata},
+            extra={"timings": timings, "epochs_run": len(history.get("loss", [])), **sizes, **metadata},
         )
 
     version_dir = None
@@ -184,4 +192,4 @@ def train(
         else:  # every worker must take part in saving; the others write to a scratch dir
             with tempfile.TemporaryDirectory(prefix="tweetclf-worker-") as scratch:
                 export_serving_model(text_model, threshold, Path(scratch) / "export", metadata)
-    return TrainResult(version_dir, metrics, text_model, history, timings, len(wv))
+    return TrainResult(version_dir, metrics, text_model, history, timings, len(wv), sizes)
