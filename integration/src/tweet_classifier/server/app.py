@@ -1,0 +1,259 @@
+"""The ASGI app: TF Serving REST (``/v1/models/...``) and SageMaker (``/ping``, ``/invocations``)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import time
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from tweet_classifier.server.batching import Batcher
+from tweet_classifier.server.openapi import openapi_document
+from tweet_classifier.server.protocol import (
+    BadRequestError,
+    Limits,
+    PredictRequest,
+    UnsupportedMediaTypeError,
+    format_predictions,
+    parse_invocation,
+    parse_predict,
+)
+from tweet_classifier.server.store import LoadedVersion, ModelNotFoundError, ModelStore, NoVersionLoadedError
+
+log = logging.getLogger("tweetclf.serve")
+ACCESS = logging.getLogger("tweetclf.access")
+DRAIN_BYTES = 64 * 1024 * 1024
+MODEL_PATH = re.compile(r"^(?P<name>[^/:]+)(?:/versions/(?P<version>[0-9]+))?(?P<tail>/metadata|:predict)?$")
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """Settings of ``tweetclf serve`` (the flags of the same names)."""
+
+    model_base: Path
+    model_name: str = "tweetclf"
+    poll_interval_s: float = 2.0
+    max_body_bytes: int = 4 * 1024 * 1024
+    limits: Limits = field(default_factory=Limits)
+    batching: bool = True
+    max_batch_size: int = 256
+    batch_timeout_s: float = 0.0
+    threads: int = 2
+
+
+class PayloadTooLargeError(ValueError):
+    """The body is larger than allowed (HTTP 413)."""
+
+
+def error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+class Server:
+    """State shared by the routes: the model store, the batchers, the worker threads."""
+
+    def __init__(self, config: ServerConfig) -> None:
+        self.config = config
+        self.store = ModelStore(config.model_base, config.model_name)
+        self.executor = ThreadPoolExecutor(max_workers=config.threads, thread_name_prefix="predict")
+        self.batchers: dict[tuple[int, str], Batcher] = {}
+        self._poller: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self.executor, self.store.refresh)
+        self._poller = loop.create_task(self._poll())
+
+    async def stop(self) -> None:
+        if self._poller is not None:
+            self._poller.cancel()
+        for batcher in self.batchers.values():
+            batcher.close()
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+    async def _poll(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(self.config.poll_interval_s)
+            try:
+                await loop.run_in_executor(self.executor, self.store.refresh)
+            except Exception:  # keep polling whatever one attempt did
+                log.exception("checking %s for new versions failed", self.config.model_base)
+
+    async def body(self, request: Request) -> bytes:
+        """The request body, or 413 past ``max_body_bytes``.
+
+        An oversized body is still read (and dropped) up to ``DRAIN_BYTES`` so the client,
+        still sending, gets the 413 instead of a reset connection.
+        """
+        limit = self.config.max_body_bytes
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size <= limit:
+                chunks.append(chunk)
+            elif size > DRAIN_BYTES:
+                break
+        if size > limit:
+            raise PayloadTooLargeError(
+                f"the body has more than {limit} bytes (the limit; see --max-body-bytes)"
+            )
+        return b"".join(chunks)
+
+    async def predict(self, model: LoadedVersion, parsed: PredictRequest, pinned: bool) -> dict[str, Any]:
+        if parsed.signature not in model.signatures:
+            raise BadRequestError(f'Serving signature name: "{parsed.signature}" not found in signature def')
+        loop = asyncio.get_running_loop()
+        if self.config.batching and not pinned:
+            key = (model.version, parsed.signature)
+            batcher = self.batchers.get(key)
+            if batcher is None:
+                batcher = Batcher(
+                    lambda texts: model.predict(texts, parsed.signature),
+                    self.executor,
+                    self.config.max_batch_size,
+                    self.config.batch_timeout_s,
+                )
+                self.batchers[key] = batcher
+            outputs = await batcher.submit(parsed.texts)
+        else:
+            outputs = await loop.run_in_executor(self.executor, model.predict, parsed.texts, parsed.signature)
+        return format_predictions(outputs, parsed.columnar)
+
+
+async def models_route(request: Request) -> Response:
+    server: Server = request.app.state.server
+    match = MODEL_PATH.match(request.path_params["rest"])
+    if match is None:
+        return error(404, f"Malformed request: {request.method} {request.url.path}")
+    name, tail = match["name"], match["tail"]
+    version = int(match["version"]) if match["version"] else None
+    try:
+        if request.method == "GET" and tail is None:
+            return JSONResponse({"model_version_status": server.store.status(name, version)})
+        if request.method == "GET" and tail == "/metadata":
+            model = server.store.get(name, version)
+            spec = {"name": name, "signature_name": "", "version": str(model.version)}
+            return JSONResponse({"model_spec": spec, "metadata": {"signature_def": model.signature_def()}})
+        if request.method == "POST" and tail == ":predict":
+            model = server.store.get(name, version)
+            parsed = parse_predict(
+                await server.body(request), model.inputs["serving_default"], server.config.limits
+            )
+            return JSONResponse(await server.predict(model, parsed, pinned=version is not None))
+    except ModelNotFoundError as err:
+        return error(404, str(err))
+    except NoVersionLoadedError as err:
+        return error(503, str(err))
+    except PayloadTooLargeError as err:
+        return error(413, str(err))
+    except BadRequestError as err:
+        return error(400, str(err))
+    except Exception as err:  # a bug or a TF failure: say so in TF Serving's format, keep serving
+        log.exception("request %s %s failed", request.method, request.url.path)
+        return error(500, f"internal error: {type(err).__name__}")
+    return error(
+        405 if tail in (None, "/metadata", ":predict") else 404, f"{request.method} is not allowed here"
+    )
+
+
+async def ping(request: Request) -> Response:
+    server: Server = request.app.state.server
+    if server.store.latest is None:
+        return error(503, "no model version is loaded yet")
+    return Response(status_code=200)
+
+
+async def invocations(request: Request) -> Response:
+    server: Server = request.app.state.server
+    content_type = request.headers.get("content-type", "")
+    try:
+        model = server.store.get(server.config.model_name)
+        body = await server.body(request)
+        parsed = parse_invocation(body, content_type, model.inputs["serving_default"], server.config.limits)
+        return JSONResponse(await server.predict(model, parsed, pinned=False))
+    except NoVersionLoadedError as err:
+        return error(503, str(err))
+    except UnsupportedMediaTypeError as err:
+        return error(415, str(err))
+    except PayloadTooLargeError as err:
+        return error(413, str(err))
+    except BadRequestError as err:
+        return error(400, str(err))
+    except Exception as err:
+        log.exception("request %s %s failed", request.method, request.url.path)
+        return error(500, f"internal error: {type(err).__name__}")
+
+
+async def openapi(request: Request) -> Response:
+    return JSONResponse(openapi_document(request.app.state.server.config.model_name))
+
+
+class AccessLog:
+    """One log line per request: method, path, status, latency (ms)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 500
+
+        async def send_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_status)
+        finally:
+            client = scope.get("client") or ("-", 0)
+            ACCESS.info(
+                '%s "%s %s" %s %.2fms',
+                client[0],
+                scope["method"],
+                scope["path"],
+                status,
+                (time.perf_counter() - start) * 1000,
+            )
+
+
+def create_app(config: ServerConfig) -> ASGIApp:
+    """The Starlette app, wrapped in the access log; the model loads during startup."""
+    server = Server(config)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await server.start()
+        try:
+            yield
+        finally:
+            await server.stop()
+
+    app = Starlette(
+        routes=[
+            Route("/v1/models/{rest:path}", models_route, methods=["GET", "POST"]),
+            Route("/ping", ping, methods=["GET"]),
+            Route("/invocations", invocations, methods=["POST"]),
+            Route("/openapi.json", openapi, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.server = server
+    return AccessLog(app)

@@ -1,0 +1,159 @@
+"""Request bodies in, response bodies out: TF Serving's row/columnar JSON, SageMaker's content types."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+
+class BadRequestError(ValueError):
+    """The request is malformed (HTTP 400)."""
+
+
+class UnsupportedMediaTypeError(ValueError):
+    """The Content-Type is not accepted (HTTP 415)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_instances: int = 1024
+    max_text_bytes: int = 64 * 1024
+
+
+@dataclass(frozen=True)
+class PredictRequest:
+    texts: list[str]
+    columnar: bool
+    signature: str
+
+
+def _texts(values: Any, input_name: str, limits: Limits, where: str) -> list[str]:
+    if not isinstance(values, list):
+        raise BadRequestError(f"{where} must be a list of strings, got {type(values).__name__}")
+    if not values:
+        raise BadRequestError(f"{where} is empty: send at least one text")
+    if len(values) > limits.max_instances:
+        raise BadRequestError(
+            f"{where} has {len(values)} items; the limit is {limits.max_instances} per request"
+        )
+    texts = []
+    for i, value in enumerate(values):
+        if isinstance(value, dict):
+            if set(value) != {input_name}:
+                raise BadRequestError(
+                    f"{where}[{i}] must be a string or {{{input_name!r}: string}}, got keys {sorted(value)}"
+                )
+            value = value[input_name]
+        if isinstance(value, dict) and set(value) == {"b64"}:
+            raise BadRequestError(
+                f"{where}[{i}]: base64 bytes are not supported; send the text as a JSON string"
+            )
+        if not isinstance(value, str):
+            raise BadRequestError(f"{where}[{i}] must be a string, got {type(value).__name__}")
+        if len(value.encode("utf-8", "surrogatepass")) > limits.max_text_bytes:
+            raise BadRequestError(f"{where}[{i}] is longer than {limits.max_text_bytes} bytes")
+        if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+            raise BadRequestError(f"{where}[{i}] holds an unpaired surrogate (not valid UTF-8 text)")
+        texts.append(value)
+    return texts
+
+
+def parse_json_body(body: bytes) -> Any:
+    try:
+        return json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise BadRequestError("the body is not valid UTF-8") from None
+    except json.JSONDecodeError as err:
+        raise BadRequestError(
+            f"the body is not valid JSON: {err.msg} at line {err.lineno} column {err.colno}"
+        ) from None
+
+
+def parse_predict(body: bytes, input_name: str, limits: Limits) -> PredictRequest:
+    """TF Serving's predict body: ``{"instances": [...]}`` or ``{"inputs": ...}``, optional signature_name."""
+    data = parse_json_body(body)
+    if not isinstance(data, dict):
+        raise BadRequestError('the body must be a JSON object with "instances" or "inputs"')
+    signature = data.get("signature_name", "serving_default")
+    if not isinstance(signature, str):
+        raise BadRequestError("signature_name must be a string")
+    unknown = sorted(set(data) - {"instances", "inputs", "signature_name"})
+    if unknown:
+        raise BadRequestError(f"unknown keys in the request: {unknown}")
+    if ("instances" in data) == ("inputs" in data):
+        raise BadRequestError(
+            'the body must hold exactly one of "instances" (row format) or "inputs" (columnar format)'
+        )
+    if "instances" in data:
+        return PredictRequest(_texts(data["instances"], input_name, limits, "instances"), False, signature)
+    inputs = data["inputs"]
+    if isinstance(inputs, dict):
+        if set(inputs) != {input_name}:
+            raise BadRequestError(f"inputs must name the input {input_name!r}, got {sorted(inputs)}")
+        inputs = inputs[input_name]
+    return PredictRequest(_texts(inputs, input_name, limits, "inputs"), True, signature)
+
+
+def parse_invocation(body: bytes, content_type: str, input_name: str, limits: Limits) -> PredictRequest:
+    """SageMaker's /invocations: application/json, application/jsonlines or text/csv (exactly)."""
+    if content_type == "application/json":
+        return parse_predict(body, input_name, limits)
+    if content_type == "application/jsonlines":
+        values = []
+        try:
+            lines = body.decode("utf-8").splitlines()
+        except UnicodeDecodeError:
+            raise BadRequestError("the body is not valid UTF-8") from None
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                values.append(json.loads(line))
+            except json.JSONDecodeError as err:
+                raise BadRequestError(f"line {number} is not valid JSON: {err.msg}") from None
+        return PredictRequest(_texts(values, input_name, limits, "lines"), False, "serving_default")
+    if content_type == "text/csv":
+        try:
+            rows = list(csv.reader(io.StringIO(body.decode("utf-8"), newline="")))
+        except UnicodeDecodeError:
+            raise BadRequestError("the body is not valid UTF-8") from None
+        except csv.Error as err:
+            raise BadRequestError(f"the body is not valid CSV: {err}") from None
+        values = []
+        for number, row in enumerate(rows, start=1):
+            if not row:
+                continue
+            if len(row) != 1:
+                raise BadRequestError(
+                    f"CSV row {number} has {len(row)} fields; send one tweet per row (quote commas)"
+                )
+            values.append(row[0])
+        return PredictRequest(_texts(values, input_name, limits, "rows"), False, "serving_default")
+    raise UnsupportedMediaTypeError(
+        f"unsupported content type {content_type!r}; use application/json, application/jsonlines or text/csv"
+    )
+
+
+def _plain(array: np.ndarray) -> list[Any]:
+    if array.dtype.kind in "SO":
+        return [v.decode("utf-8", "replace") if isinstance(v, bytes) else v for v in array.tolist()]
+    return array.tolist()  # type: ignore[no-any-return]
+
+
+def format_predictions(outputs: dict[str, np.ndarray], columnar: bool) -> dict[str, Any]:
+    """TF Serving's response shapes: row -> ``predictions``, columnar -> ``outputs``."""
+    names = sorted(outputs)
+    if columnar:
+        if len(names) == 1:
+            return {"outputs": _plain(outputs[names[0]])}
+        return {"outputs": {name: _plain(outputs[name]) for name in names}}
+    if len(names) == 1:
+        return {"predictions": _plain(outputs[names[0]])}
+    columns = {name: _plain(outputs[name]) for name in names}
+    count = len(columns[names[0]])
+    return {"predictions": [{name: columns[name][i] for name in names} for i in range(count)]}

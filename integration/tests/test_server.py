@@ -1,0 +1,334 @@
+"""tweetclf serve as a real process on a free port.
+
+TF Serving REST and SageMaker contracts, hot reload, fuzzing, load.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import free_port
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tweet_classifier.client import ClientError, TweetClient
+
+TWEETS = ["Forest fire near La Ronge Sask. Canada", "I love fruits", "", '🔥 fire, "smoke" and ash 🔥']
+
+
+class Served:
+    def __init__(self, base: Path, proc: subprocess.Popen[bytes], port: int, log: Path) -> None:
+        self.base, self.proc, self.port, self.log = base, proc, port, log
+        self.url = f"http://127.0.0.1:{port}"
+
+    def request(
+        self, method: str, path: str, body: bytes | None = None, content_type: str | None = "application/json"
+    ) -> tuple[int, object]:
+        headers = {"Content-Type": content_type} if content_type and body is not None else {}
+        req = urllib.request.Request(self.url + path, data=body, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(req, timeout=60) as response:
+                raw = response.read()
+                return response.status, json.loads(raw) if raw else None
+        except urllib.error.HTTPError as err:
+            raw = err.read()
+            return err.code, json.loads(raw) if raw else None
+
+    def post(self, path: str, payload: object, content_type: str = "application/json") -> tuple[int, object]:
+        return self.request("POST", path, json.dumps(payload).encode("utf-8"), content_type)
+
+    def rss_kb(self) -> int:
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        return 0
+
+
+def start_server(base: Path, tmp: Path, *extra: str) -> Served:
+    port = free_port()
+    log = tmp / f"serve-{port}.log"
+    command = [sys.executable, "-m", "tweet_classifier.cli", "serve", "--model-base", str(base)]
+    command += ["--port", str(port), "--poll-interval", "0.2", *extra]
+    proc = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    served = Served(base, proc, port, log)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        assert proc.poll() is None, log.read_text()[-3000:]
+        try:
+            if served.request("GET", "/ping")[0] == 200:
+                return served
+        except (urllib.error.URLError, ConnectionError):
+            pass
+        time.sleep(0.2)
+    proc.kill()
+    raise AssertionError("the server did not become ready: " + log.read_text()[-3000:])
+
+
+@pytest.fixture(scope="module")
+def server(trained, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    result, _ = trained
+    base = tmp_path_factory.mktemp("serve") / "tweetclf"
+    base.mkdir()
+    shutil.copytree(result.version_dir, base / "1")
+    served = start_server(base, tmp_path_factory.mktemp("logs"))
+    yield served
+    served.proc.terminate()
+    served.proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def reference(trained) -> dict[str, np.ndarray]:
+    """TF Serving's own loader (tf.compat.v1) on the same version, for the numbers to compare with."""
+    import tensorflow as tf
+
+    result, _ = trained
+    with tf.compat.v1.Session(graph=tf.Graph()) as sess:
+        meta = tf.compat.v1.saved_model.load(sess, ["serve"], str(result.version_dir))
+        sig = meta.signature_def["serving_default"]
+        out = sess.run({k: v.name for k, v in sig.outputs.items()}, {sig.inputs["text"].name: TWEETS})
+    return out
+
+
+def test_status_and_metadata(server: Served) -> None:
+    ok = {"error_code": "OK", "error_message": ""}
+    expected = {"model_version_status": [{"version": "1", "state": "AVAILABLE", "status": ok}]}
+    assert server.request("GET", "/v1/models/tweetclf") == (200, expected)
+    code, body = server.request("GET", "/v1/models/tweetclf/versions/1")
+    assert code == 200 and body["model_version_status"][0]["state"] == "AVAILABLE"  # type: ignore[index]
+    code, meta = server.request("GET", "/v1/models/tweetclf/metadata")
+    sig = meta["metadata"]["signature_def"]["signature_def"]["serving_default"]  # type: ignore[index]
+    assert code == 200 and meta["model_spec"]["version"] == "1"  # type: ignore[index]
+    assert sig["inputs"]["text"]["dtype"] == "DT_STRING"
+    assert (
+        sig["outputs"]["probability"]["dtype"] == "DT_FLOAT"
+        and sig["outputs"]["label"]["dtype"] == "DT_INT64"
+    )
+    assert server.request("GET", "/openapi.json")[1]["openapi"].startswith("3.")  # type: ignore[index]
+
+
+def test_row_and_columnar_formats_match_tf_servings_loader(server: Served, reference) -> None:
+    code, rows = server.post("/v1/models/tweetclf:predict", {"instances": TWEETS})
+    assert code == 200
+    got = rows["predictions"]  # type: ignore[index]
+    np.testing.assert_allclose([p["probability"] for p in got], reference["probability"], atol=1e-6)
+    assert [p["label"] for p in got] == reference["label"].tolist()
+    code, cols = server.post("/v1/models/tweetclf/versions/1:predict", {"inputs": {"text": TWEETS}})
+    assert code == 200 and cols["outputs"]["label"] == reference["label"].tolist()  # type: ignore[index]
+    code, named = server.post("/v1/models/tweetclf:predict", {"instances": [{"text": t} for t in TWEETS]})
+    assert code == 200 and named == rows
+    code, sig = server.post(
+        "/v1/models/tweetclf:predict", {"signature_name": "serving_default", "inputs": TWEETS}
+    )
+    assert code == 200 and sig == cols
+
+
+def test_sagemaker_routes(server: Served, reference) -> None:
+    expected = reference["label"].tolist()
+    code, body = server.post("/invocations", {"instances": TWEETS})
+    assert code == 200 and [p["label"] for p in body["predictions"]] == expected  # type: ignore[index]
+    lines = "\n".join(json.dumps(t) for t in TWEETS).encode("utf-8")
+    code, body = server.request("POST", "/invocations", lines, "application/jsonlines")
+    assert code == 200 and [p["label"] for p in body["predictions"]] == expected  # type: ignore[index]
+    csv_body = (
+        '"Forest fire near La Ronge Sask. Canada"\nI love fruits\n""\n"🔥 fire, ""smoke"" and ash 🔥"\n'
+    )
+    code, body = server.request("POST", "/invocations", csv_body.encode("utf-8"), "text/csv")
+    assert code == 200
+    np.testing.assert_allclose(
+        [p["probability"] for p in body["predictions"]],
+        reference["probability"],
+        atol=1e-6,  # type: ignore[index]
+    )  # commas and quotes inside a tweet survive
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "content_type", "status", "message"),
+    [
+        ("/v1/models/tweetclf:predict", b"{not json", "application/json", 400, "not valid JSON"),
+        ("/v1/models/tweetclf:predict", b'{"x": 1}', "application/json", 400, "unknown keys"),
+        ("/v1/models/tweetclf:predict", b"{}", "application/json", 400, "exactly one of"),
+        ("/v1/models/tweetclf:predict", b'{"instances": []}', "application/json", 400, "is empty"),
+        ("/v1/models/tweetclf:predict", b'{"instances": "a"}', "application/json", 400, "must be a list"),
+        ("/v1/models/tweetclf:predict", b'{"instances": [1]}', "application/json", 400, "must be a string"),
+        (
+            "/v1/models/tweetclf:predict",
+            b'{"instances": [["a"]]}',
+            "application/json",
+            400,
+            "must be a string",
+        ),
+        (
+            "/v1/models/tweetclf:predict",
+            b'{"instances": ["\xff"]}',
+            "application/json",
+            400,
+            "not valid UTF-8",
+        ),
+        ("/v1/models/tweetclf:predict", b'{"instances": ["\\ud800"]}', "application/json", 400, "surrogate"),
+        (
+            "/v1/models/tweetclf:predict",
+            b'{"signature_name": "x", "instances": ["a"]}',
+            None,
+            400,
+            "not found",
+        ),
+        (
+            "/v1/models/tweetclf:predict",
+            json.dumps({"instances": ["x" * 1_000_000]}).encode(),
+            None,
+            400,
+            "longer",
+        ),
+        (
+            "/v1/models/tweetclf:predict",
+            json.dumps({"instances": ["a"] * 1025}).encode(),
+            None,
+            400,
+            "limit is 1024",
+        ),
+        ("/v1/models/tweetclf:predict", b'{"instances": ["' + b"a" * 5_000_000 + b'"]}', None, 413, "limit"),
+        ("/v1/models/nope:predict", b'{"instances": ["a"]}', None, 404, "nope"),
+        ("/v1/models/tweetclf/versions/9:predict", b'{"instances": ["a"]}', None, 404, "9"),
+        (
+            "/invocations",
+            b'{"instances": ["a"]}',
+            "application/json; charset=utf-8",
+            415,
+            "unsupported content type",
+        ),
+        ("/invocations", b"a,b\n", "text/csv", 400, "one tweet per row"),
+        ("/invocations", b"{bad\n", "application/jsonlines", 400, "line 1"),
+    ],
+)
+def test_errors(
+    server: Served, path: str, body: bytes, content_type: str | None, status: int, message: str
+) -> None:
+    code, answer = server.request("POST", path, body, content_type or "application/json")
+    assert code == status and message in answer["error"], answer  # type: ignore[index]
+
+
+def test_unknown_routes_and_versions(server: Served) -> None:
+    assert server.request("GET", "/v1/models/nope")[0] == 404
+    assert server.request("GET", "/v1/models/tweetclf/versions/7")[0] == 404
+    assert server.request("GET", "/v1/models/tweetclf:predict")[0] == 405
+
+
+def test_client_speaks_both_apis(server: Served) -> None:
+    for api in ("tfserving", "sagemaker"):
+        predictions = TweetClient(server.url, api=api).predict(TWEETS)
+        assert len(predictions) == len(TWEETS) and all(p.label in (0, 1) for p in predictions)
+    with pytest.raises(ClientError) as info:
+        TweetClient(server.url, model="nope").predict(["a"])
+    assert info.value.status == 404
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    body=st.one_of(
+        st.binary(max_size=200),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+            lambda children: (
+                st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+            ),
+            max_leaves=12,
+        ).map(lambda v: json.dumps(v).encode()),
+        st.dictionaries(
+            st.sampled_from(["instances", "inputs", "signature_name"]), st.lists(st.text(max_size=20))
+        ).map(lambda v: json.dumps(v).encode()),
+    ),
+    path=st.sampled_from(["/v1/models/tweetclf:predict", "/invocations"]),
+    content_type=st.sampled_from(["application/json", "application/jsonlines", "text/csv", "text/plain"]),
+)
+def test_fuzz_never_5xx(server: Served, body: bytes, path: str, content_type: str) -> None:
+    code, _ = server.request("POST", path, body, content_type)
+    assert code < 500
+    assert server.proc.poll() is None
+
+
+def test_hot_reload_without_failed_requests(trained, tmp_path: Path) -> None:
+    result, _ = trained
+    base = tmp_path / "tweetclf"
+    base.mkdir()
+    shutil.copytree(result.version_dir, base / "1")
+    served = start_server(base, tmp_path)
+    failures: list[str] = []
+    versions_seen: set[str] = set()
+    stop = threading.Event()
+
+    def hammer() -> None:
+        while not stop.is_set():
+            code, body = served.post("/v1/models/tweetclf:predict", {"instances": TWEETS[:2]})
+            if code != 200:
+                failures.append(f"{code} {body}")
+
+    try:
+        threads = [threading.Thread(target=hammer) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        time.sleep(1.0)
+        half = base / "3"  # a half-written version (killed export): no variables
+        half.mkdir()
+        (half / "saved_model.pb").write_bytes((result.version_dir / "saved_model.pb").read_bytes())
+        staging = base / ".incoming-2"  # version 2 arrives atomically (rename)
+        shutil.copytree(result.version_dir, staging)
+        staging.rename(base / "2")
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            status = served.request("GET", "/v1/models/tweetclf")[1]["model_version_status"]  # type: ignore[index]
+            versions_seen.add(status[0]["version"])
+            if status[0]["version"] == "2":
+                break
+            time.sleep(0.1)
+        time.sleep(1.0)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert failures == []
+        assert "2" in versions_seen
+        status = served.request("GET", "/v1/models/tweetclf")[1]["model_version_status"]  # type: ignore[index]
+        assert status[0]["version"] == "2"  # never the half-written 3
+        assert served.request("GET", "/v1/models/tweetclf/versions/3")[0] == 404
+    finally:
+        stop.set()
+        served.proc.send_signal(signal.SIGTERM)
+        # uvicorn shuts down gracefully, then re-raises the signal (exit status -15 / 143)
+        assert served.proc.wait(timeout=30) in (0, -signal.SIGTERM)
+        assert "Application shutdown complete" in served.log.read_text()
+
+
+def test_load_32_clients(server: Served) -> None:
+    duration = float(os.environ.get("TWEETCLF_LOAD_SECONDS", "30"))
+    errors: list[str] = []
+    counts = [0] * 32
+
+    def client(i: int) -> None:
+        end = time.time() + duration
+        while time.time() < end:
+            code, body = server.post("/v1/models/tweetclf:predict", {"instances": [TWEETS[i % len(TWEETS)]]})
+            if code != 200:
+                errors.append(f"{code} {body}")
+            counts[i] += 1
+
+    for _ in range(50):  # warm up before measuring memory
+        server.post("/v1/models/tweetclf:predict", {"instances": TWEETS})
+    rss_before = server.rss_kb()
+    with ThreadPoolExecutor(32) as pool:
+        list(pool.map(client, range(32)))
+    rss_after = server.rss_kb()
+    assert errors == [] and sum(counts) > 32
+    assert rss_after - rss_before < 100_000, (rss_before, rss_after)  # KiB: no leak across the run
