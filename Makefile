@@ -57,6 +57,7 @@ bench: setup
 	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python bench/oov.py
 	$(BIN)/python bench/rebalance.py
 	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python bench/classifier.py
+	$(BIN)/python bench/serve.py
 
 lint: setup
 	$(BIN)/ruff check .

@@ -1,0 +1,163 @@
+"""tweetclf serve under load: latency and throughput, batching on and off, vs in-process.
+
+Run: .venv/bin/python bench/serve.py [--seconds 10]  (make bench). Trains a model on Kaggle's
+train.csv (or the sample) into bench/.cache/serve-model once, starts `tweetclf serve` on a free
+loopback port, and drives it with persistent HTTP connections from client threads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+from common import CACHE, KAGGLE, SAMPLE, table
+
+
+def model_base() -> Path:
+    base = CACHE / "serve-model"
+    if not any(base.glob("*/saved_model.pb")):
+        data = KAGGLE / "train.csv" if (KAGGLE / "train.csv").exists() else SAMPLE
+        command = [sys.executable, "-m", "tweet_classifier.cli", "train", "--train-csv", str(data)]
+        subprocess.run([*command, "--model-dir", str(base), "--quiet"], check=True)
+    return base
+
+
+def tweets() -> list[str]:
+    path = KAGGLE / "test.csv" if (KAGGLE / "test.csv").exists() else SAMPLE
+    with path.open(newline="", encoding="utf-8") as handle:
+        return [row["text"] for row in csv.DictReader(handle)]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start(base: Path, *extra: str) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "tweet_classifier.cli",
+        "serve",
+        "--model-base",
+        str(base),
+        "--port",
+        str(port),
+    ]
+    proc = subprocess.Popen([*command, *extra], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(600):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/ping")
+            if conn.getresponse().status == 200:
+                return proc, port
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("the server did not start")
+
+
+def drive(port: int, clients: int, per_request: int, seconds: float, texts: list[str]) -> dict[str, float]:
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+    errors = [0] * clients
+    path = "/v1/models/tweetclf:predict"
+    headers = {"Content-Type": "application/json"}
+
+    def client(i: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        end = time.perf_counter() + seconds
+        k = i * 997
+        while time.perf_counter() < end:
+            batch = [texts[(k + j) % len(texts)] for j in range(per_request)]
+            k += per_request
+            body = json.dumps({"instances": batch})
+            start = time.perf_counter()
+            conn.request("POST", path, body, headers)
+            response = conn.getresponse()
+            response.read()
+            latencies[i].append(time.perf_counter() - start)
+            if response.status != 200:
+                errors[i] += 1
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - start
+    flat = np.array([x for per in latencies for x in per])
+    return {
+        "tweets/s": len(flat) * per_request / elapsed,
+        "p50 ms": float(np.percentile(flat, 50) * 1000),
+        "p99 ms": float(np.percentile(flat, 99) * 1000),
+        "errors": float(sum(errors)),
+    }
+
+
+def in_process(base: Path, texts: list[str], batch: int, seconds: float) -> float:
+    from tweet_classifier import ExportedModel
+
+    model = ExportedModel(base)
+    model.predict(texts[:batch], batch_size=batch)
+    done, end, k = 0, time.perf_counter() + seconds, 0
+    start = time.perf_counter()
+    while time.perf_counter() < end:
+        model.predict([texts[(k + j) % len(texts)] for j in range(batch)], batch_size=batch)
+        done += batch
+        k += batch
+    return done / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10.0, help="per scenario (default: %(default)s)")
+    args = parser.parse_args()
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    base, texts = model_base(), tweets()
+    rows = [("scenario", "batching", "tweets/s", "p50 ms", "p99 ms", "errors")]
+    results = {}
+    for batching in ("on", "off"):
+        proc, port = start(base, *([] if batching == "on" else ["--no-batching"]))
+        try:
+            drive(port, 8, 1, 2.0, texts)  # warm-up
+            scenarios = [
+                ("8 clients x 1 tweet", 8, 1),
+                ("32 clients x 1 tweet", 32, 1),
+                ("8 clients x 64 tweets", 8, 64),
+            ]
+            for label, clients, size in scenarios:
+                r = drive(port, clients, size, args.seconds, texts)
+                results[(label, batching)] = r
+                numbers = (
+                    f"{r['tweets/s']:,.0f}",
+                    f"{r['p50 ms']:.2f}",
+                    f"{r['p99 ms']:.2f}",
+                    f"{r['errors']:.0f}",
+                )
+                rows.append((label, batching, *numbers))
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    local = in_process(base, texts, 64, args.seconds)
+    best64 = max(results[("8 clients x 64 tweets", b)]["tweets/s"] for b in ("on", "off"))
+    print(f"model: {base}, {args.seconds:.0f} s per scenario, client threads on the same 2-core machine")
+    print(table(rows))
+    print(f"\nin-process ExportedModel.predict, batch 64: {local:,.0f} tweets/s")
+    print(f"served 64-tweet requests / in-process: {best64 / local:.2f}")
+
+
+if __name__ == "__main__":
+    main()
