@@ -1,0 +1,149 @@
+"""``sagemaker-launch``: stage files to S3, deploy/invoke/delete TF Serving endpoints."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sagemaker_launcher.config import AwsConfig
+from sagemaker_launcher.errors import LauncherError
+
+EXIT_USAGE = 2
+
+
+def _aws_options(parser: argparse.ArgumentParser, role: bool = False) -> None:
+    group = parser.add_argument_group("AWS")
+    group.add_argument("--region", help="default: AWS_REGION / AWS_DEFAULT_REGION / the config file")
+    group.add_argument("--profile", help="a named AWS profile (default: AWS_PROFILE)")
+    group.add_argument("--config", type=Path, help="JSON with region/role/profile/endpoint_url")
+    if role:
+        group.add_argument("--role", help="IAM role ARN SageMaker assumes (default: SAGEMAKER_ROLE_ARN)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sagemaker-launch", description="S3 staging and SageMaker endpoints."
+    )
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    stage = sub.add_parser("stage", help="upload files/dirs to s3://BUCKET/PREFIX (skips identical objects)")
+    stage.add_argument("paths", nargs="+", type=Path, help="files or directories")
+    stage.add_argument("--to", required=True, help="s3://BUCKET/PREFIX (the bucket is created if missing)")
+    _aws_options(stage)
+    stage.set_defaults(handler=cmd_stage)
+
+    deploy = sub.add_parser(
+        "deploy", help="serve s3://.../model.tar.gz on a TF Serving endpoint (create or switch)"
+    )
+    deploy.add_argument("--model-data", required=True, help="s3://.../model.tar.gz (1/saved_model.pb inside)")
+    deploy.add_argument("--endpoint", required=True, help="endpoint name")
+    deploy.add_argument("--instance-type", default="ml.m5.large")
+    deploy.add_argument("--instance-count", type=int, default=1)
+    deploy.add_argument(
+        "--framework-version", default="2.16", help="TF Serving image version (default: %(default)s)"
+    )
+    deploy.add_argument("--no-wait", action="store_true", help="return before the endpoint is InService")
+    _aws_options(deploy, role=True)
+    deploy.set_defaults(handler=cmd_deploy)
+
+    invoke = sub.add_parser("invoke", help='send {"instances": [...]} to an endpoint, print the predictions')
+    invoke.add_argument("--endpoint", required=True)
+    invoke.add_argument("texts", nargs="*", help="instances (strings)")
+    invoke.add_argument("--jsonl", type=Path, help="one JSON instance per line")
+    _aws_options(invoke)
+    invoke.set_defaults(handler=cmd_invoke)
+
+    delete = sub.add_parser("delete", help="delete an endpoint, its config and model (fine if already gone)")
+    delete.add_argument("--endpoint", required=True)
+    _aws_options(delete)
+    delete.set_defaults(handler=cmd_delete)
+    return parser
+
+
+def _config(args: argparse.Namespace) -> AwsConfig:
+    return AwsConfig.resolve(
+        region=args.region, role=getattr(args, "role", None), profile=args.profile, config_file=args.config
+    )
+
+
+def cmd_stage(args: argparse.Namespace) -> int:
+    from sagemaker_launcher.staging import stage
+
+    for item in stage(args.paths, args.to, _config(args)):
+        print(f"{item.uri}\t{'uploaded' if item.uploaded else 'unchanged'}")
+    return 0
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    from sagemaker_launcher.endpoints import deploy
+
+    if args.instance_count < 1:
+        raise LauncherError("--instance-count must be >= 1")
+    result = deploy(
+        args.model_data,
+        args.endpoint,
+        _config(args),
+        instance_type=args.instance_type,
+        instance_count=args.instance_count,
+        framework_version=args.framework_version,
+        wait=not args.no_wait,
+    )
+    print(f"endpoint {result.endpoint}: {result.status} (model {result.model}, image {result.image})")
+    return 0
+
+
+def _read_jsonl(path: Path) -> list[Any]:
+    instances = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise LauncherError(f"{path}: cannot read ({err})") from None
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            try:
+                instances.append(json.loads(line))
+            except json.JSONDecodeError as err:
+                raise LauncherError(f"{path}:{number}: not valid JSON ({err.msg})") from None
+    return instances
+
+
+def cmd_invoke(args: argparse.Namespace) -> int:
+    from sagemaker_launcher.endpoints import check_in_service, invoke
+
+    config = _config(args)
+    check_in_service(args.endpoint, config)
+    instances: list[Any] = list(args.texts) + (_read_jsonl(args.jsonl) if args.jsonl else [])
+    if not instances:
+        raise LauncherError("nothing to send: give TEXT arguments or --jsonl FILE")
+    for prediction in invoke(args.endpoint, instances, config):
+        print(json.dumps(prediction))
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    from sagemaker_launcher.endpoints import delete
+
+    removed = delete(args.endpoint, _config(args))
+    print(f"endpoint {args.endpoint}: {'deleted' if removed else 'not found (nothing to delete)'}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args.handler(args))
+    except LauncherError as err:
+        print(f"sagemaker-launch: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,201 @@
+"""TF Serving endpoints with boto3: Model + EndpointConfig + Endpoint, invoke, delete.
+
+boto3 (not sagemaker-core's wrappers) drives this control plane: the wrappers cannot parse
+some replies of moto, which the tests run against (DESIGN.md).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sagemaker_launcher.config import AwsConfig, parse_s3_uri
+from sagemaker_launcher.errors import ConfigError, LauncherError, NotFoundError
+
+DEFAULT_FRAMEWORK_VERSION = "2.16"
+TAG = "sagemaker-launcher:endpoint"
+
+
+@dataclass(frozen=True)
+class Deployment:
+    endpoint: str
+    model: str
+    endpoint_config: str
+    image: str
+    status: str
+
+
+def inference_image(region: str, framework_version: str, instance_type: str) -> str:
+    from sagemaker.core import image_uris
+
+    try:
+        uri: str = image_uris.retrieve(
+            "tensorflow",
+            region=region,
+            version=framework_version,
+            instance_type=instance_type,
+            image_scope="inference",
+        )
+    except ValueError as err:
+        raise ConfigError(f"no TensorFlow Serving image for {framework_version} in {region}: {err}") from None
+    return uri
+
+
+def _not_found(err: Exception) -> bool:
+    code = getattr(err, "response", {}).get("Error", {}).get("Code", "")
+    message = str(err)
+    return code in ("ValidationException", "ResourceNotFound", "404") and (
+        "not found" in message.lower()
+        or "could not find" in message.lower()
+        or "does not exist" in message.lower()
+    )
+
+
+def deploy(
+    model_data: str,
+    endpoint: str,
+    config: AwsConfig,
+    *,
+    instance_type: str = "ml.m5.large",
+    instance_count: int = 1,
+    framework_version: str = DEFAULT_FRAMEWORK_VERSION,
+    wait: bool = True,
+    poll_s: float = 15.0,
+    timeout_s: float = 3600.0,
+) -> Deployment:
+    """Create (or switch) ``endpoint`` to serve ``model_data`` (``s3://.../model.tar.gz``)."""
+    from botocore.exceptions import ClientError
+
+    parse_s3_uri(model_data)
+    role = config.need_role()
+    sm = config.client("sagemaker")
+    image = inference_image(config.region, framework_version, instance_type)
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime()) + f"-{int(time.time() * 1000) % 1000:03d}"
+    name = f"{endpoint[:40]}-{stamp}"
+    tags = [{"Key": TAG, "Value": endpoint}]
+    sm.create_model(
+        ModelName=name,
+        PrimaryContainer={"Image": image, "ModelDataUrl": model_data},
+        ExecutionRoleArn=role,
+        Tags=tags,
+    )
+    sm.create_endpoint_config(
+        EndpointConfigName=name,
+        ProductionVariants=[
+            {
+                "VariantName": "AllTraffic",
+                "ModelName": name,
+                "InitialInstanceCount": instance_count,
+                "InstanceType": instance_type,
+            }
+        ],
+        Tags=tags,
+    )
+    previous = None
+    try:
+        previous = sm.describe_endpoint(EndpointName=endpoint)["EndpointConfigName"]
+    except ClientError as err:
+        if not _not_found(err):
+            raise
+    if previous is None:
+        sm.create_endpoint(EndpointName=endpoint, EndpointConfigName=name, Tags=tags)
+    else:
+        sm.update_endpoint(EndpointName=endpoint, EndpointConfigName=name)
+    status = wait_in_service(sm, endpoint, poll_s, timeout_s) if wait else "Creating"
+    if previous is not None and wait:
+        _delete_config_and_models(sm, previous)
+    return Deployment(endpoint, name, name, image, status)
+
+
+def wait_in_service(sm: Any, endpoint: str, poll_s: float, timeout_s: float) -> str:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        described = sm.describe_endpoint(EndpointName=endpoint)
+        status = described["EndpointStatus"]
+        if status == "InService":
+            return str(status)
+        if status in ("Failed", "OutOfService"):
+            reason = described.get("FailureReason", "no reason given")
+            raise LauncherError(f"endpoint {endpoint} is {status}: {reason}")
+        if time.monotonic() > deadline:
+            raise LauncherError(f"endpoint {endpoint} still {status} after {timeout_s:.0f} s")
+        time.sleep(poll_s)
+
+
+def _delete_config_and_models(sm: Any, config_name: str) -> None:
+    from botocore.exceptions import ClientError
+
+    try:
+        variants = sm.describe_endpoint_config(EndpointConfigName=config_name)["ProductionVariants"]
+    except ClientError as err:
+        if _not_found(err):
+            return
+        raise
+    for variant in variants:
+        try:
+            sm.delete_model(ModelName=variant["ModelName"])
+        except ClientError as err:
+            if not _not_found(err):
+                raise
+    try:
+        sm.delete_endpoint_config(EndpointConfigName=config_name)
+    except ClientError as err:
+        if not _not_found(err):
+            raise
+
+
+def delete(endpoint: str, config: AwsConfig) -> bool:
+    """Remove the endpoint, its config and its models; ``False`` when there was nothing to remove."""
+    from botocore.exceptions import ClientError
+
+    sm = config.client("sagemaker")
+    try:
+        config_name = sm.describe_endpoint(EndpointName=endpoint)["EndpointConfigName"]
+    except ClientError as err:
+        if _not_found(err):
+            return False
+        raise
+    sm.delete_endpoint(EndpointName=endpoint)
+    _delete_config_and_models(sm, config_name)
+    return True
+
+
+def check_in_service(endpoint: str, config: AwsConfig) -> None:
+    """A clear error when ``endpoint`` does not exist or is not InService (before sending data)."""
+    from botocore.exceptions import ClientError
+
+    try:
+        status = config.client("sagemaker").describe_endpoint(EndpointName=endpoint)["EndpointStatus"]
+    except ClientError as err:
+        if _not_found(err):
+            raise NotFoundError(f"endpoint {endpoint} not found in {config.region}") from None
+        raise
+    if status != "InService":
+        raise LauncherError(f"endpoint {endpoint} is {status}, not InService")
+
+
+def invoke(endpoint: str, instances: list[Any], config: AwsConfig) -> list[Any]:
+    """POST ``{"instances": [...]}`` with Content-Type exactly ``application/json``; the predictions."""
+    from botocore.exceptions import ClientError
+
+    runtime = config.client("sagemaker-runtime")
+    body = json.dumps({"instances": instances})
+    try:
+        response = runtime.invoke_endpoint(
+            EndpointName=endpoint, ContentType="application/json", Accept="application/json", Body=body
+        )
+    except ClientError as err:
+        if _not_found(err):
+            raise NotFoundError(f"endpoint {endpoint} not found in {config.region}") from None
+        raise LauncherError(f"endpoint {endpoint}: {err}") from None
+    raw = response["Body"].read()
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError:
+        raise LauncherError(f"endpoint {endpoint} answered non-JSON: {raw[:200]!r}") from None
+    if not isinstance(data, dict) or "predictions" not in data:
+        raise LauncherError(f"endpoint {endpoint} answered without 'predictions': {str(data)[:200]}")
+    predictions: list[Any] = data["predictions"]
+    return predictions
