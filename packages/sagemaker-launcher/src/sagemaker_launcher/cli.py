@@ -1,4 +1,4 @@
-"""``sagemaker-launch``: stage files to S3, deploy/invoke/delete TF Serving endpoints."""
+"""``sagemaker-launch``: stage files to S3, train, deploy/invoke/delete TF Serving endpoints."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sagemaker_launcher.config import AwsConfig
-from sagemaker_launcher.errors import LauncherError
+from sagemaker_launcher.errors import JobFailedError, LauncherError
 
 EXIT_USAGE = 2
 
@@ -50,6 +50,33 @@ def build_parser() -> argparse.ArgumentParser:
     _aws_options(deploy, role=True)
     deploy.set_defaults(handler=cmd_deploy)
 
+    train = sub.add_parser("train", help="run a SageMaker training job (TensorFlow image, ModelTrainer)")
+    train.add_argument("--source-dir", type=Path, required=True, help="code uploaded to the job")
+    train.add_argument("--entry-script", required=True, help="script inside --source-dir")
+    train.add_argument(
+        "--requirements", help="requirements file inside --source-dir (pip install before the run)"
+    )
+    train.add_argument(
+        "--channel", action="append", default=[], metavar="NAME=S3URI", help="an input channel"
+    )
+    train.add_argument("--hyperparameter", "-p", action="append", default=[], metavar="KEY=VALUE")
+    train.add_argument("--output", required=True, help="s3://... where model.tar.gz goes")
+    train.add_argument("--checkpoint", help="s3://... checkpoint location (synced with /opt/ml/checkpoints)")
+    train.add_argument("--instance-type", default="ml.m5.xlarge")
+    train.add_argument(
+        "--instance-count", type=int, default=1, help="> 1: multi-worker (SM_HOSTS lists them)"
+    )
+    train.add_argument("--framework-version", default="2.16")
+    train.add_argument("--py-version", default="py310")
+    train.add_argument("--max-runtime", type=int, default=24 * 3600, help="seconds (default: %(default)s)")
+    train.add_argument("--spot", action="store_true", help="managed spot training")
+    train.add_argument("--max-wait", type=int, help="seconds to wait for spot capacity + run")
+    train.add_argument("--job-name-prefix", default="training")
+    train.add_argument("--no-wait", action="store_true", help="print the job name and return")
+    train.add_argument("--poll", type=float, default=30.0, help="seconds between status checks")
+    _aws_options(train, role=True)
+    train.set_defaults(handler=cmd_train)
+
     invoke = sub.add_parser("invoke", help='send {"instances": [...]} to an endpoint, print the predictions')
     invoke.add_argument("--endpoint", required=True)
     invoke.add_argument("texts", nargs="*", help="instances (strings)")
@@ -75,6 +102,48 @@ def cmd_stage(args: argparse.Namespace) -> int:
 
     for item in stage(args.paths, args.to, _config(args)):
         print(f"{item.uri}\t{'uploaded' if item.uploaded else 'unchanged'}")
+    return 0
+
+
+def _pairs(values: list[str], what: str) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        key, sep, rest = value.partition("=")
+        if not sep or not key:
+            raise LauncherError(f"{what} {value!r} must look like NAME=VALUE")
+        pairs[key] = rest
+    return pairs
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from sagemaker_launcher.training import TrainSpec, start_training, wait_for_job
+
+    config = _config(args)
+    spec = TrainSpec(
+        source_dir=args.source_dir,
+        entry_script=args.entry_script,
+        requirements=args.requirements,
+        channels=_pairs(args.channel, "--channel"),
+        hyperparameters=_pairs(args.hyperparameter, "--hyperparameter"),
+        output_path=args.output,
+        instance_type=args.instance_type,
+        instance_count=args.instance_count,
+        framework_version=args.framework_version,
+        py_version=args.py_version,
+        checkpoint_uri=args.checkpoint,
+        max_runtime_s=args.max_runtime,
+        spot=args.spot,
+        max_wait_s=args.max_wait,
+        base_job_name=args.job_name_prefix,
+    )
+    job = start_training(spec, config)
+    print(f"training job: {job}")
+    if args.no_wait:
+        return 0
+    result = wait_for_job(
+        job, config, poll_s=args.poll, on_status=lambda s, d: print(f"  {s}: {d}", flush=True)
+    )
+    print(f"model artifacts: {result.model_artifacts}")
     return 0
 
 
@@ -140,6 +209,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return int(args.handler(args))
+    except JobFailedError as err:
+        print(f"sagemaker-launch: {err}", file=sys.stderr)
+        return 1
     except LauncherError as err:
         print(f"sagemaker-launch: error: {err}", file=sys.stderr)
         return EXIT_USAGE

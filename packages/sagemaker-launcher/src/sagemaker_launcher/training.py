@@ -1,0 +1,172 @@
+"""Training jobs with the SageMaker SDK v3 ``ModelTrainer`` (TensorFlow training image)."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sagemaker_launcher.config import AwsConfig, parse_s3_uri
+from sagemaker_launcher.errors import ConfigError, JobFailedError
+
+CHANNEL_NAME = re.compile(r"^[A-Za-z0-9._]{1,64}$")
+TERMINAL = ("Completed", "Failed", "Stopped")
+
+
+@dataclass(frozen=True)
+class TrainSpec:
+    """What to run: code, data channels, hyperparameters, compute, where outputs go."""
+
+    source_dir: Path
+    entry_script: str
+    channels: Mapping[str, str]
+    output_path: str
+    hyperparameters: Mapping[str, Any] = field(default_factory=dict)
+    requirements: str | None = None
+    instance_type: str = "ml.m5.xlarge"
+    instance_count: int = 1
+    framework_version: str = "2.16"
+    py_version: str = "py310"
+    checkpoint_uri: str | None = None
+    max_runtime_s: int = 24 * 3600
+    spot: bool = False
+    max_wait_s: int | None = None
+    base_job_name: str = "training"
+
+    def validate(self) -> None:
+        if not (self.source_dir / self.entry_script).is_file():
+            raise ConfigError(f"{self.source_dir / self.entry_script}: entry script not found")
+        if self.requirements and not (self.source_dir / self.requirements).is_file():
+            raise ConfigError(f"{self.source_dir / self.requirements}: requirements file not found")
+        for name, uri in self.channels.items():
+            if not CHANNEL_NAME.match(name):
+                raise ConfigError(
+                    f"channel name {name!r} is not allowed: letters, digits, '.' and '_' only "
+                    "(a '-' breaks the SageMaker driver's `export SM_CHANNEL_...`)"
+                )
+            parse_s3_uri(uri)
+        parse_s3_uri(self.output_path)
+        if self.checkpoint_uri:
+            parse_s3_uri(self.checkpoint_uri)
+        if self.instance_count < 1:
+            raise ConfigError(f"instance count must be >= 1, got {self.instance_count}")
+        if self.spot and self.max_wait_s is not None and self.max_wait_s < self.max_runtime_s:
+            raise ConfigError("--max-wait must be >= --max-runtime for spot training")
+
+
+@dataclass(frozen=True)
+class JobResult:
+    job_name: str
+    status: str
+    model_artifacts: str | None
+    failure_reason: str | None = None
+
+
+def training_image(region: str, framework_version: str, py_version: str, instance_type: str) -> str:
+    from sagemaker.core import image_uris
+
+    try:
+        uri: str = image_uris.retrieve(
+            "tensorflow",
+            region=region,
+            version=framework_version,
+            py_version=py_version,
+            instance_type=instance_type,
+            image_scope="training",
+        )
+    except ValueError as err:
+        raise ConfigError(
+            f"no TensorFlow training image {framework_version}/{py_version} in {region}: {err}"
+        ) from None
+    return uri
+
+
+def sdk_session(config: AwsConfig, bucket: str) -> Any:
+    """A SageMaker SDK session on our boto3 session (honours AWS_ENDPOINT_URL; no STS lookup)."""
+    os.environ.setdefault("SageMaker.PythonSDK.Modules.TelemetryOptOut", "true")
+    from sagemaker.core.helper.session_helper import Session
+
+    boto = config.boto_session()
+    return Session(
+        boto_session=boto,
+        sagemaker_client=boto.client("sagemaker", endpoint_url=config.endpoint_url),
+        sagemaker_runtime_client=boto.client("sagemaker-runtime", endpoint_url=config.endpoint_url),
+        default_bucket=bucket,
+    )
+
+
+def start_training(spec: TrainSpec, config: AwsConfig) -> str:
+    """Create the training job (without waiting); returns its name."""
+    from sagemaker.core.training.configs import (
+        CheckpointConfig,
+        Compute,
+        InputData,
+        OutputDataConfig,
+        SourceCode,
+        StoppingCondition,
+    )
+    from sagemaker.train import ModelTrainer
+
+    spec.validate()
+    role = config.need_role()
+    bucket, _ = parse_s3_uri(spec.output_path)
+    trainer = ModelTrainer(
+        sagemaker_session=sdk_session(config, bucket),
+        role=role,
+        base_job_name=spec.base_job_name,
+        training_image=training_image(
+            config.region, spec.framework_version, spec.py_version, spec.instance_type
+        ),
+        source_code=SourceCode(
+            source_dir=str(spec.source_dir), entry_script=spec.entry_script, requirements=spec.requirements
+        ),
+        compute=Compute(
+            instance_type=spec.instance_type,
+            instance_count=spec.instance_count,
+            enable_managed_spot_training=spec.spot or None,
+        ),
+        hyperparameters={k: v for k, v in spec.hyperparameters.items()},
+        output_data_config=OutputDataConfig(s3_output_path=spec.output_path),
+        checkpoint_config=CheckpointConfig(s3_uri=spec.checkpoint_uri) if spec.checkpoint_uri else None,
+        stopping_condition=StoppingCondition(
+            max_runtime_in_seconds=spec.max_runtime_s,
+            max_wait_time_in_seconds=(spec.max_wait_s or spec.max_runtime_s) if spec.spot else None,
+        ),
+        input_data_config=[InputData(channel_name=n, data_source=u) for n, u in spec.channels.items()],
+    )
+    trainer.train(wait=False, logs=False)
+    name: str = trainer._latest_training_job.training_job_name
+    return name
+
+
+def wait_for_job(
+    job_name: str,
+    config: AwsConfig,
+    *,
+    poll_s: float = 30.0,
+    on_status: Callable[[str, str], None] | None = None,
+) -> JobResult:
+    """Poll until the job ends; report each status change; Failed/Stopped -> JobFailedError."""
+    sm = config.client("sagemaker")
+    last = None
+    while True:
+        described = sm.describe_training_job(TrainingJobName=job_name)
+        status = described["TrainingJobStatus"]
+        secondary = described.get("SecondaryStatus", "")
+        if on_status and (status, secondary) != last:
+            on_status(status, secondary)
+        last = (status, secondary)
+        if status in TERMINAL:
+            break
+        time.sleep(poll_s)
+    artifacts = described.get("ModelArtifacts", {}).get("S3ModelArtifacts")
+    result = JobResult(job_name, status, artifacts, described.get("FailureReason"))
+    if status != "Completed":
+        raise JobFailedError(
+            f"training job {job_name} {status}: {result.failure_reason or 'no reason given'}"
+        )
+    return result
