@@ -1,4 +1,4 @@
-"""``sagemaker-launch``: stage files to S3, train, deploy/invoke/delete TF Serving endpoints."""
+"""``sagemaker-launch``: stage files to S3, train, transform, deploy/invoke/delete TF Serving endpoints."""
 
 from __future__ import annotations
 
@@ -77,6 +77,22 @@ def build_parser() -> argparse.ArgumentParser:
     _aws_options(train, role=True)
     train.set_defaults(handler=cmd_train)
 
+    transform = sub.add_parser("transform", help="Batch Transform: score JSON-lines files under an S3 prefix")
+    source = transform.add_mutually_exclusive_group(required=True)
+    source.add_argument("--model", help="an existing SageMaker model name")
+    source.add_argument("--model-data", help="s3://.../model.tar.gz: creates a model first (needs --role)")
+    transform.add_argument(
+        "--input", required=True, help="s3://... prefix of .jsonl files (one instance per line)"
+    )
+    transform.add_argument("--output", required=True, help="s3://... prefix for the .out files")
+    transform.add_argument("--instance-type", default="ml.m5.large")
+    transform.add_argument("--instance-count", type=int, default=1)
+    transform.add_argument("--framework-version", default="2.16")
+    transform.add_argument("--no-wait", action="store_true")
+    transform.add_argument("--poll", type=float, default=30.0)
+    _aws_options(transform, role=True)
+    transform.set_defaults(handler=cmd_transform)
+
     invoke = sub.add_parser("invoke", help='send {"instances": [...]} to an endpoint, print the predictions')
     invoke.add_argument("--endpoint", required=True)
     invoke.add_argument("texts", nargs="*", help="instances (strings)")
@@ -144,6 +160,32 @@ def cmd_train(args: argparse.Namespace) -> int:
         job, config, poll_s=args.poll, on_status=lambda s, d: print(f"  {s}: {d}", flush=True)
     )
     print(f"model artifacts: {result.model_artifacts}")
+    return 0
+
+
+def cmd_transform(args: argparse.Namespace) -> int:
+    import time
+
+    from sagemaker_launcher.transform import create_model, start_transform, wait_for_transform
+
+    config = _config(args)
+    model = args.model
+    if args.model_data:
+        model = f"transform-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}"
+        create_model(args.model_data, model, config, args.framework_version, args.instance_type)
+        print(f"model: {model}")
+    job = start_transform(
+        model,
+        args.input,
+        args.output,
+        config,
+        instance_type=args.instance_type,
+        instance_count=args.instance_count,
+    )
+    print(f"transform job: {job}")
+    if not args.no_wait:
+        result = wait_for_transform(job, config, poll_s=args.poll)
+        print(f"{result.status}: results under {result.output}")
     return 0
 
 

@@ -1,0 +1,83 @@
+"""Batch Transform for bulk scoring: JSON lines in, JSON lines out, one record per line."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from sagemaker_launcher.config import AwsConfig, parse_s3_uri
+from sagemaker_launcher.endpoints import inference_image
+from sagemaker_launcher.errors import JobFailedError
+
+TERMINAL = ("Completed", "Failed", "Stopped")
+
+
+@dataclass(frozen=True)
+class TransformResult:
+    job_name: str
+    status: str
+    output: str
+
+
+def create_model(
+    model_data: str, name: str, config: AwsConfig, framework_version: str, instance_type: str
+) -> str:
+    """A SageMaker Model for ``model_data`` (TF Serving image); returns its name."""
+    parse_s3_uri(model_data)
+    sm = config.client("sagemaker")
+    image = inference_image(config.region, framework_version, instance_type)
+    sm.create_model(
+        ModelName=name,
+        PrimaryContainer={"Image": image, "ModelDataUrl": model_data},
+        ExecutionRoleArn=config.need_role(),
+    )
+    return name
+
+
+def start_transform(
+    model: str,
+    input_uri: str,
+    output_uri: str,
+    config: AwsConfig,
+    *,
+    instance_type: str = "ml.m5.large",
+    instance_count: int = 1,
+    job_name: str | None = None,
+) -> str:
+    """Start a transform job over the JSON-lines objects under ``input_uri``; returns the job name."""
+    parse_s3_uri(input_uri)
+    parse_s3_uri(output_uri)
+    name = job_name or f"{model[:40]}-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}"
+    config.client("sagemaker").create_transform_job(
+        TransformJobName=name,
+        ModelName=model,
+        BatchStrategy="MultiRecord",
+        MaxPayloadInMB=6,
+        TransformInput={
+            "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": input_uri}},
+            "ContentType": "application/jsonlines",
+            "SplitType": "Line",
+        },
+        TransformOutput={
+            "S3OutputPath": output_uri,
+            "Accept": "application/jsonlines",
+            "AssembleWith": "Line",
+        },
+        TransformResources={"InstanceType": instance_type, "InstanceCount": instance_count},
+    )
+    return name
+
+
+def wait_for_transform(job_name: str, config: AwsConfig, poll_s: float = 30.0) -> TransformResult:
+    sm = config.client("sagemaker")
+    while True:
+        described = sm.describe_transform_job(TransformJobName=job_name)
+        status = described["TransformJobStatus"]
+        if status in TERMINAL:
+            break
+        time.sleep(poll_s)
+    output = described["TransformOutput"]["S3OutputPath"]
+    if status != "Completed":
+        reason = described.get("FailureReason") or "no reason given"
+        raise JobFailedError(f"transform job {job_name} {status}: {reason}")
+    return TransformResult(job_name, status, output)
