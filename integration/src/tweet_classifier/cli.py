@@ -1,4 +1,4 @@
-"""``tweetclf``: train, evaluate, predict, convert vectors, package for SageMaker."""
+"""``tweetclf``: train, evaluate, predict, serve, convert vectors, package, run on SageMaker."""
 
 from __future__ import annotations
 
@@ -40,7 +40,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _is_user_error(err: Exception) -> bool:
     from glove_lookup import GloveLookupError
 
-    return isinstance(err, TweetClassifierError | GloveLookupError | FileNotFoundError | ValueError)
+    user_errors: tuple[type[Exception], ...] = (
+        TweetClassifierError,
+        GloveLookupError,
+        FileNotFoundError,
+        ValueError,
+    )
+    try:
+        from sagemaker_launcher import LauncherError
+
+        user_errors += (LauncherError,)
+    except ImportError:
+        pass
+    return isinstance(err, user_errors)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -131,6 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--threads", type=int, default=2, help="model worker threads (default: %(default)s)")
     serve.set_defaults(handler=cmd_serve)
+
+    from tweet_classifier.sagemaker_cli import add_parser
+
+    add_parser(sub)
 
     package = sub.add_parser("package", help="model.tar.gz with 1/saved_model.pb at its root (SageMaker)")
     package.add_argument(

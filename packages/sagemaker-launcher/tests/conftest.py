@@ -2,87 +2,38 @@
 
 from __future__ import annotations
 
-import ipaddress
-import json
 import socket
-import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-ROLE = "arn:aws:iam::123456789012:role/SageMakerRole"
-LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
+from sagemaker_launcher.testing import TEST_ROLE, aws_environment, loopback_only_connect, moto_server, reset
+from sagemaker_launcher.testing import seed_endpoint_results as seed_endpoint_results  # re-exported for tests
 
-
-def _loopback(host: Any) -> bool:
-    if not isinstance(host, str):
-        return True  # AF_UNIX paths and the like never leave the machine
-    if host in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+ROLE = TEST_ROLE
 
 
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    original = socket.socket.connect
-
-    def guarded(self: socket.socket, address: Any) -> Any:
-        host = address[0] if isinstance(address, tuple) else address
-        if not _loopback(host):
-            raise AssertionError(f"a test tried to reach {address!r}: only 127.0.0.1 is allowed")
-        return original(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", guarded)
+    monkeypatch.setattr(socket.socket, "connect", loopback_only_connect())
 
 
 @pytest.fixture(scope="session")
 def moto_url() -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+    with moto_server() as url:
+        yield url
 
 
 @pytest.fixture
 def aws(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """Environment pointing boto3 and the SDK at the moto server, with a fresh moto state."""
-    for name, value in {
-        "AWS_ENDPOINT_URL": moto_url,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_REGION": "us-east-1",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "SAGEMAKER_VALIDATE_ROLE": "false",
-    }.items():
+    for name, value in aws_environment(moto_url).items():
         monkeypatch.setenv(name, value)
     for name in ("AWS_PROFILE", "SAGEMAKER_ROLE_ARN", "SAGEMAKER_LAUNCHER_CONFIG"):
         monkeypatch.delenv(name, raising=False)
-    urllib.request.urlopen(
-        urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST"), timeout=30
-    ).read()
+    reset(moto_url)
     return moto_url
-
-
-def seed_endpoint_results(moto_url: str, bodies: list[dict[str, Any]]) -> None:
-    payload = {
-        "region": "us-east-1",
-        "results": [{"Body": json.dumps(b), "ContentType": "application/json"} for b in bodies],
-    }
-    request = urllib.request.Request(
-        f"{moto_url}/moto-api/static/sagemaker/endpoint-results",
-        data=json.dumps(payload).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    urllib.request.urlopen(request, timeout=30).read()
 
 
 @pytest.fixture

@@ -71,3 +71,10 @@ def test_configuration_errors(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
         AwsConfig.resolve(config_file=config_file)
     with pytest.raises(ConfigError, match="role ARN is required"):
         AwsConfig.resolve(region="us-east-1").need_role()
+
+
+def test_the_network_guard_refuses_non_loopback_addresses() -> None:
+    import socket
+
+    with socket.socket() as sock, pytest.raises(AssertionError, match="only loopback"):
+        sock.connect(("192.0.2.1", 443))  # TEST-NET-1: refused by the guard before any packet

@@ -1,0 +1,190 @@
+"""`tweetclf sagemaker {train,deploy,invoke,delete,transform}`: the launcher + this project's entry point."""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from tweet_classifier.config import TrainConfig
+from tweet_classifier.errors import TweetClassifierError
+
+
+def add_parser(sub: Any) -> None:
+    sagemaker = sub.add_parser(
+        "sagemaker", help="train, deploy, invoke, delete, transform on Amazon SageMaker"
+    )
+    ssub = sagemaker.add_subparsers(title="sagemaker commands", metavar="COMMAND")
+
+    def aws(parser: argparse.ArgumentParser, role: bool) -> None:
+        group = parser.add_argument_group("AWS")
+        group.add_argument("--region", help="default: AWS_REGION / AWS_DEFAULT_REGION")
+        group.add_argument("--profile", help="a named AWS profile")
+        if role:
+            group.add_argument("--role", help="IAM role ARN for SageMaker (default: SAGEMAKER_ROLE_ARN)")
+
+    train = ssub.add_parser(
+        "train", help="stage data + trimmed vectors, run the training job, print the artifact"
+    )
+    train.add_argument("--train-csv", type=Path, required=True)
+    train.add_argument(
+        "--bucket", required=True, help="S3 bucket for data, code and output (created if missing)"
+    )
+    train.add_argument("--prefix", default="tweetclf", help="key prefix in the bucket (default: %(default)s)")
+    train.add_argument(
+        "--vectors", default="glove-6b-50d", help="glove-6b-50d or a vector file (trimmed to .npz)"
+    )
+    train.add_argument("--instance-type", default="ml.m5.xlarge")
+    train.add_argument("--instance-count", type=int, default=1, help="> 1: multi-worker training")
+    train.add_argument("--spot", action="store_true", help="managed spot training")
+    train.add_argument("--no-wait", action="store_true", help="print the job name and return")
+    train.add_argument("--poll", type=float, default=30.0, help=argparse.SUPPRESS)
+    TrainConfig.add_arguments(train)
+    aws(train, role=True)
+    train.set_defaults(handler=cmd_train)
+
+    deploy = ssub.add_parser("deploy", help="serve a training job's model (or a model.tar.gz) on an endpoint")
+    source = deploy.add_mutually_exclusive_group(required=True)
+    source.add_argument("--job", help="a training job name")
+    source.add_argument("--model-data", help="s3://.../model.tar.gz")
+    deploy.add_argument("--endpoint", required=True)
+    deploy.add_argument("--instance-type", default="ml.m5.large")
+    aws(deploy, role=True)
+    deploy.set_defaults(handler=cmd_deploy)
+
+    invoke = ssub.add_parser("invoke", help="label and probability per text from an endpoint")
+    invoke.add_argument("--endpoint", required=True)
+    invoke.add_argument("texts", nargs="+")
+    aws(invoke, role=False)
+    invoke.set_defaults(handler=cmd_invoke)
+
+    delete = ssub.add_parser("delete", help="delete the endpoint, its config and model")
+    delete.add_argument("--endpoint", required=True)
+    aws(delete, role=False)
+    delete.set_defaults(handler=cmd_delete)
+
+    transform = ssub.add_parser("transform", help="Batch Transform over JSON-lines files")
+    tsource = transform.add_mutually_exclusive_group(required=True)
+    tsource.add_argument("--job", help="a training job name")
+    tsource.add_argument("--model-data", help="s3://.../model.tar.gz")
+    transform.add_argument(
+        "--input", required=True, help="s3://... prefix of .jsonl files (one tweet per line)"
+    )
+    transform.add_argument("--output", required=True)
+    transform.add_argument("--instance-type", default="ml.m5.large")
+    transform.add_argument("--poll", type=float, default=30.0, help=argparse.SUPPRESS)
+    aws(transform, role=True)
+    transform.set_defaults(handler=cmd_transform)
+
+
+def _config(args: argparse.Namespace) -> Any:
+    from sagemaker_launcher import AwsConfig
+
+    return AwsConfig.resolve(region=args.region, role=getattr(args, "role", None), profile=args.profile)
+
+
+def _model_data(args: argparse.Namespace, config: Any) -> str:
+    if args.model_data:
+        return str(args.model_data)
+    described = config.client("sagemaker").describe_training_job(TrainingJobName=args.job)
+    uri = described.get("ModelArtifacts", {}).get("S3ModelArtifacts")
+    if described["TrainingJobStatus"] != "Completed" or not uri:
+        raise TweetClassifierError(
+            f"training job {args.job} is {described['TrainingJobStatus']}, no model to use"
+        )
+    return str(uri)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from glove_lookup import WordVectors
+    from sagemaker_launcher import TrainSpec, stage, start_training, wait_for_job
+    from tweet_classifier.data import read_tweets
+    from tweet_classifier.sagemaker_bundle import ENTRY_SCRIPT, REQUIREMENTS, build_bundle
+    from tweet_classifier.training import training_vocabulary
+
+    config = _config(args)
+    config.need_role()
+    hyper = TrainConfig.from_namespace(args)
+    tweets = read_tweets(args.train_csv, labelled=True)
+    run = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+    base = f"s3://{args.bucket}/{args.prefix}/{run}"
+    with tempfile.TemporaryDirectory(prefix="tweetclf-sagemaker-") as tmp:
+        work = Path(tmp)
+        vectors = WordVectors.load(args.vectors).restrict(
+            vocabulary=training_vocabulary(tweets.texts), top_n=hyper.vocab_top_n
+        )
+        (work / "vectors").mkdir()
+        vectors.save(work / "vectors" / "vectors.npz")
+        print(f"vectors: {len(vectors):,} words (training vocabulary + top {hyper.vocab_top_n:,})")
+        (work / "train").mkdir()
+        (work / "train" / args.train_csv.name).write_bytes(args.train_csv.read_bytes())
+        staged = stage([work / "train", work / "vectors"], f"{base}/input", config)
+        for item in staged:
+            print(f"staged: {item.uri}")
+        spec = TrainSpec(
+            source_dir=build_bundle(work / "code"),
+            entry_script=ENTRY_SCRIPT,
+            requirements=REQUIREMENTS,
+            channels={"train": f"{base}/input/train/", "vectors": f"{base}/input/vectors/"},
+            hyperparameters={
+                k: str(v).lower() if isinstance(v, bool) else v for k, v in hyper.to_dict().items()
+            },
+            output_path=f"s3://{args.bucket}/{args.prefix}/output",
+            instance_type=args.instance_type,
+            instance_count=args.instance_count,
+            spot=args.spot,
+            max_wait_s=24 * 3600 if args.spot else None,
+            base_job_name="tweetclf",
+        )
+        job = start_training(spec, config)
+    print(f"training job: {job}")
+    if args.no_wait:
+        return 0
+    result = wait_for_job(
+        job, config, poll_s=args.poll, on_status=lambda s, d: print(f"  {s}: {d}", flush=True)
+    )
+    print(f"model artifact: {result.model_artifacts}")
+    return 0
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    from sagemaker_launcher import deploy
+
+    config = _config(args)
+    result = deploy(_model_data(args, config), args.endpoint, config, instance_type=args.instance_type)
+    print(f"endpoint {result.endpoint}: {result.status}")
+    return 0
+
+
+def cmd_invoke(args: argparse.Namespace) -> int:
+    from sagemaker_launcher import invoke
+    from sagemaker_launcher.endpoints import check_in_service
+
+    config = _config(args)
+    check_in_service(args.endpoint, config)
+    for text, prediction in zip(args.texts, invoke(args.endpoint, list(args.texts), config), strict=False):
+        print(f"{int(prediction['label'])}\t{float(prediction['probability']):.4f}\t{text}")
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    from sagemaker_launcher import delete
+
+    removed = delete(args.endpoint, _config(args))
+    print(f"endpoint {args.endpoint}: {'deleted' if removed else 'not found (nothing to delete)'}")
+    return 0
+
+
+def cmd_transform(args: argparse.Namespace) -> int:
+    from sagemaker_launcher.transform import create_model, start_transform, wait_for_transform
+
+    config = _config(args)
+    model = f"tweetclf-transform-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}"
+    create_model(_model_data(args, config), model, config, "2.16", args.instance_type)
+    job = start_transform(model, args.input, args.output, config, instance_type=args.instance_type)
+    print(f"transform job: {job}")
+    result = wait_for_transform(job, config, poll_s=args.poll)
+    print(f"{result.status}: results under {result.output}")
+    return 0

@@ -1,0 +1,140 @@
+"""tweetclf sagemaker against a moto server, and the container contract of the bundle it uploads."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tarfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+
+from glove_lookup import WordVectors
+from sagemaker_launcher.testing import (
+    TEST_ROLE,
+    aws_environment,
+    loopback_only_connect,
+    moto_server,
+    reset,
+    seed_endpoint_results,
+)
+from tweet_classifier import sample_csv
+from tweet_classifier.cli import main
+from tweet_classifier.sagemaker_bundle import ENTRY_SCRIPT, build_bundle
+
+
+@pytest.fixture(scope="module")
+def moto_url() -> Iterator[str]:
+    with moto_server() as url:
+        yield url
+
+
+@pytest.fixture
+def aws(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setattr(socket.socket, "connect", loopback_only_connect())
+    for name, value in aws_environment(moto_url).items():
+        monkeypatch.setenv(name, value)
+    reset(moto_url)
+    return moto_url
+
+
+def test_train_stages_data_and_vectors_and_starts_the_job(
+    aws: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = [
+        "sagemaker",
+        "train",
+        "--train-csv",
+        str(sample_csv()),
+        "--bucket",
+        "tweets-run",
+        "--role",
+        TEST_ROLE,
+    ]
+    code = main([*args, "--epochs", "1", "--vocab-top-n", "500", "--instance-count", "2", "--poll", "0.01"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "model artifact: s3://tweets-run/tweetclf/output" in out
+    s3 = boto3.client("s3", endpoint_url=aws, region_name="us-east-1")
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket="tweets-run")["Contents"]]
+    assert any(k.endswith("input/train/sample_tweets.csv") for k in keys)
+    assert any(k.endswith("input/vectors/vectors.npz") for k in keys)
+    job = next(line.split(": ", 1)[1] for line in out.splitlines() if line.startswith("training job: "))
+    described = boto3.client("sagemaker", endpoint_url=aws, region_name="us-east-1").describe_training_job(
+        TrainingJobName=job
+    )
+    channels = {c["ChannelName"] for c in described["InputDataConfig"]}
+    assert {"train", "vectors"} <= channels
+    assert described["HyperParameters"]["epochs"] == "1"
+    assert described["HyperParameters"]["trainable_vectors"] == "false"
+    assert described["ResourceConfig"]["InstanceCount"] == 2
+
+
+def test_deploy_invoke_delete(aws: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sagemaker", "deploy", "--model-data", "s3://tweets-run/m/model.tar.gz", "--endpoint", "tw",
+                 "--role", TEST_ROLE]) == 0  # fmt: skip
+    seed_endpoint_results(
+        aws, [{"predictions": [{"label": 1, "probability": 0.91}, {"label": 0, "probability": 0.2}]}]
+    )
+    assert main(["sagemaker", "invoke", "--endpoint", "tw", "Forest fire", "nice day"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()[-2:]
+    assert lines == ["1\t0.9100\tForest fire", "0\t0.2000\tnice day"]
+    assert main(["sagemaker", "delete", "--endpoint", "tw"]) == 0
+    assert main(["sagemaker", "delete", "--endpoint", "tw"]) == 0
+    assert main(["sagemaker", "invoke", "--endpoint", "tw", "x"]) == 2
+    assert "endpoint tw not found" in capsys.readouterr().err
+
+
+def test_container_contract(tmp_path: Path, glove: WordVectors) -> None:
+    """The uploaded bundle, run the way SageMaker's driver runs it, trains and its model is servable."""
+    opt_ml = tmp_path / "opt_ml"
+    code = build_bundle(opt_ml / "code")
+    (opt_ml / "input" / "data" / "train").mkdir(parents=True)
+    shutil.copy(sample_csv(), opt_ml / "input" / "data" / "train" / "train.csv")
+    (opt_ml / "input" / "data" / "vectors").mkdir()
+    glove.restrict(top_n=3000).save(opt_ml / "input" / "data" / "vectors" / "vectors.npz")
+    (opt_ml / "model").mkdir()
+    env = {
+        **os.environ,
+        "SM_MODEL_DIR": str(opt_ml / "model"),
+        "SM_OUTPUT_DIR": str(opt_ml / "output"),
+        "SM_CHANNEL_TRAIN": str(opt_ml / "input" / "data" / "train"),
+        "SM_CHANNEL_VECTORS": str(opt_ml / "input" / "data" / "vectors"),
+        "SM_HOSTS": '["algo-1"]',
+        "SM_CURRENT_HOST": "algo-1",
+        "SM_CURRENT_HOST_RANK": "0",
+        "SM_NUM_GPUS": "0",
+        "SM_HPS": '{"epochs": 1}',
+    }
+    where = subprocess.run(
+        [sys.executable, "-c", "import tweet_classifier; print(tweet_classifier.__file__)"],
+        cwd=code, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert where.stdout.strip().startswith(str(code))  # the job imports the uploaded copy
+    run = subprocess.run(
+        [sys.executable, ENTRY_SCRIPT, "--epochs", "1", "--batch_size", "16", "--sequence_length", "20"],
+        cwd=code, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert (opt_ml / "model" / "1" / "saved_model.pb").is_file()
+    # SageMaker tars SM_MODEL_DIR as model.tar.gz; the TF Serving container (and tweetclf serve) read 1/
+    with tarfile.open(tmp_path / "model.tar.gz", "w:gz") as archive:
+        archive.add(opt_ml / "model" / "1", arcname="1")
+    served_base = tmp_path / "served" / "model"
+    served_base.mkdir(parents=True)
+    with tarfile.open(tmp_path / "model.tar.gz") as archive:
+        archive.extractall(served_base, filter="data")
+    from test_server import start_server
+
+    server = start_server(served_base, tmp_path, "--model-name", "model")
+    try:
+        code_, body = server.post("/invocations", {"instances": ["Forest fire near La Ronge", ""]})
+        assert code_ == 200 and len(body["predictions"]) == 2  # type: ignore[index]
+    finally:
+        server.proc.terminate()
+        server.proc.wait(timeout=30)
