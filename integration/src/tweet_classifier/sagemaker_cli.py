@@ -99,7 +99,8 @@ def _model_data(args: argparse.Namespace, config: Any) -> str:
 
 def cmd_train(args: argparse.Namespace) -> int:
     from glove_lookup import WordVectors
-    from sagemaker_launcher import TrainSpec, stage, start_training, wait_for_job
+    from sagemaker_launcher import TrainSpec, stage
+    from sagemaker_launcher.training import run_training
     from tweet_classifier.data import read_tweets
     from tweet_classifier.sagemaker_bundle import ENTRY_SCRIPT, REQUIREMENTS, build_bundle
     from tweet_classifier.training import training_vocabulary
@@ -138,14 +139,10 @@ def cmd_train(args: argparse.Namespace) -> int:
             max_wait_s=24 * 3600 if args.spot else None,
             base_job_name="tweetclf",
         )
-        job = start_training(spec, config)
-    print(f"training job: {job}")
-    if args.no_wait:
-        return 0
-    result = wait_for_job(
-        job, config, poll_s=args.poll, on_status=lambda s, d: print(f"  {s}: {d}", flush=True)
-    )
-    print(f"model artifact: {result.model_artifacts}")
+        # inside the with: the bundle dir must live until start_training has uploaded it
+        run_training(
+            spec, config, wait=not args.no_wait, poll_s=args.poll, echo=lambda line: print(line, flush=True)
+        )
     return 0
 
 
@@ -178,13 +175,10 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 
 def cmd_transform(args: argparse.Namespace) -> int:
-    from sagemaker_launcher.transform import create_model, start_transform, wait_for_transform
+    from sagemaker_launcher.transform import create_model, run_transform
 
     config = _config(args)
     model = f"tweetclf-transform-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}"
     create_model(_model_data(args, config), model, config, "2.16", args.instance_type)
-    job = start_transform(model, args.input, args.output, config, instance_type=args.instance_type)
-    print(f"transform job: {job}")
-    result = wait_for_transform(job, config, poll_s=args.poll)
-    print(f"{result.status}: results under {result.output}")
+    run_transform(model, args.input, args.output, config, instance_type=args.instance_type, poll_s=args.poll)
     return 0

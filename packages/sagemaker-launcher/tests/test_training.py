@@ -101,7 +101,7 @@ def test_cli_train_exit_codes(aws: str, code: Path, capsys: pytest.CaptureFixtur
     args += ["--role", ROLE, "--poll", "0.01"]
     assert main(args) == 0
     out = capsys.readouterr().out
-    assert "training job: training-" in out and "model artifacts: s3://tweets-data/out" in out
+    assert "training job: training-" in out and "model artifact: s3://tweets-data/out" in out
 
     original = FakeTrainingJob.__init__
 

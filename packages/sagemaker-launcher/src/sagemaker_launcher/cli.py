@@ -132,7 +132,7 @@ def _pairs(values: list[str], what: str) -> dict[str, str]:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from sagemaker_launcher.training import TrainSpec, start_training, wait_for_job
+    from sagemaker_launcher.training import TrainSpec, run_training
 
     config = _config(args)
     spec = TrainSpec(
@@ -152,21 +152,16 @@ def cmd_train(args: argparse.Namespace) -> int:
         max_wait_s=args.max_wait,
         base_job_name=args.job_name_prefix,
     )
-    job = start_training(spec, config)
-    print(f"training job: {job}")
-    if args.no_wait:
-        return 0
-    result = wait_for_job(
-        job, config, poll_s=args.poll, on_status=lambda s, d: print(f"  {s}: {d}", flush=True)
+    run_training(
+        spec, config, wait=not args.no_wait, poll_s=args.poll, echo=lambda line: print(line, flush=True)
     )
-    print(f"model artifacts: {result.model_artifacts}")
     return 0
 
 
 def cmd_transform(args: argparse.Namespace) -> int:
     import time
 
-    from sagemaker_launcher.transform import create_model, start_transform, wait_for_transform
+    from sagemaker_launcher.transform import create_model, run_transform
 
     config = _config(args)
     model = args.model
@@ -174,18 +169,16 @@ def cmd_transform(args: argparse.Namespace) -> int:
         model = f"transform-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}"
         create_model(args.model_data, model, config, args.framework_version, args.instance_type)
         print(f"model: {model}")
-    job = start_transform(
+    run_transform(
         model,
         args.input,
         args.output,
         config,
         instance_type=args.instance_type,
         instance_count=args.instance_count,
+        wait=not args.no_wait,
+        poll_s=args.poll,
     )
-    print(f"transform job: {job}")
-    if not args.no_wait:
-        result = wait_for_transform(job, config, poll_s=args.poll)
-        print(f"{result.status}: results under {result.output}")
     return 0
 
 

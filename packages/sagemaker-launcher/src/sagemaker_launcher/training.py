@@ -170,3 +170,23 @@ def wait_for_job(
             f"training job {job_name} {status}: {result.failure_reason or 'no reason given'}"
         )
     return result
+
+
+def run_training(
+    spec: TrainSpec,
+    config: AwsConfig,
+    *,
+    wait: bool = True,
+    poll_s: float = 30.0,
+    echo: Callable[[str], None] = print,
+) -> JobResult | None:
+    """Start the job, say its name, then (``wait``) report each status change and the artifact URI."""
+    job = start_training(spec, config)
+    echo(f"training job: {job}")
+    if not wait:
+        return None
+    result = wait_for_job(
+        job, config, poll_s=poll_s, on_status=lambda status, detail: echo(f"  {status}: {detail}")
+    )
+    echo(f"model artifact: {result.model_artifacts}")
+    return result

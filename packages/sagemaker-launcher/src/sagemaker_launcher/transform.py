@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sagemaker_launcher.config import AwsConfig, parse_s3_uri
@@ -81,3 +82,27 @@ def wait_for_transform(job_name: str, config: AwsConfig, poll_s: float = 30.0) -
         reason = described.get("FailureReason") or "no reason given"
         raise JobFailedError(f"transform job {job_name} {status}: {reason}")
     return TransformResult(job_name, status, output)
+
+
+def run_transform(
+    model: str,
+    input_uri: str,
+    output_uri: str,
+    config: AwsConfig,
+    *,
+    instance_type: str = "ml.m5.large",
+    instance_count: int = 1,
+    wait: bool = True,
+    poll_s: float = 30.0,
+    echo: Callable[[str], None] = print,
+) -> TransformResult | None:
+    """Start the transform job, say its name, then (``wait``) where the results are."""
+    job = start_transform(
+        model, input_uri, output_uri, config, instance_type=instance_type, instance_count=instance_count
+    )
+    echo(f"transform job: {job}")
+    if not wait:
+        return None
+    result = wait_for_transform(job, config, poll_s=poll_s)
+    echo(f"{result.status}: results under {result.output}")
+    return result
