@@ -78,3 +78,16 @@ def test_the_network_guard_refuses_non_loopback_addresses() -> None:
 
     with socket.socket() as sock, pytest.raises(AssertionError, match="only loopback"):
         sock.connect(("192.0.2.1", 443))  # TEST-NET-1: refused by the guard before any packet
+
+
+def test_large_files_go_up_in_parts(aws: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sagemaker_launcher.staging as staging
+
+    monkeypatch.setattr(staging, "MULTIPART_THRESHOLD", 5 * 1024 * 1024)  # S3's smallest part
+    big = tmp_path / "vectors.npz"
+    big.write_bytes(b"\x01" * (11 * 1024 * 1024))
+    [item] = stage([big], "s3://big-bucket/v", AwsConfig.resolve())
+    head = s3(aws).head_object(Bucket="big-bucket", Key="v/vectors.npz")
+    assert item.uploaded and head["ContentLength"] == big.stat().st_size
+    assert head["ETag"].strip('"').endswith("-3")  # a multipart upload of 3 parts
+    assert not stage([big], "s3://big-bucket/v", AwsConfig.resolve())[0].uploaded

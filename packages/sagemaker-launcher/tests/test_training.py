@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import boto3
@@ -128,3 +129,37 @@ def test_cli_train_exit_codes(aws: str, code: Path, capsys: pytest.CaptureFixtur
 def test_bad_specs(aws: str, code: Path, changes: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         start_training(spec(code, **changes), AwsConfig.resolve(role=ROLE))
+
+
+def test_status_and_logs_are_streamed(aws: str, code: Path) -> None:
+    from sagemaker_launcher.training import LOG_GROUP, run_training
+
+    make_bucket(aws)
+    config = AwsConfig.resolve(role=ROLE)
+    logs = boto3.client("logs", endpoint_url=aws, region_name="us-east-1")
+    logs.create_log_group(logGroupName=LOG_GROUP)
+    original_start = start_training
+
+    def start_and_log(spec_: TrainSpec, config_: AwsConfig) -> str:  # the container writes its log
+        job = original_start(spec_, config_)
+        logs.create_log_stream(logGroupName=LOG_GROUP, logStreamName=f"{job}/algo-1-1700000000")
+        now = int(time.time() * 1000)  # CloudWatch drops events older than 14 days
+        events = [{"timestamp": now + i, "message": m} for i, m in enumerate(["epoch 1/1", "exported"])]
+        logs.put_log_events(
+            logGroupName=LOG_GROUP, logStreamName=f"{job}/algo-1-1700000000", logEvents=events
+        )
+        return job
+
+    import sagemaker_launcher.training as training
+
+    lines: list[str] = []
+    original = training.start_training
+    training.start_training = start_and_log  # type: ignore[assignment]
+    try:
+        run_training(spec(code, instance_count=1), config, poll_s=0.01, echo=lines.append)
+    finally:
+        training.start_training = original
+    assert lines[0].startswith("training job: tweetclf")
+    assert "  Completed: Completed" in lines
+    assert "[algo-1-1700000000] epoch 1/1" in lines and "[algo-1-1700000000] exported" in lines
+    assert lines[-1].startswith("model artifact: s3://tweets-data/output")

@@ -143,15 +143,50 @@ def start_training(spec: TrainSpec, config: AwsConfig) -> str:
     return name
 
 
+LOG_GROUP = "/aws/sagemaker/TrainingJobs"
+
+
+class LogTail:
+    """New CloudWatch log lines of a training job (one stream per host), fetched incrementally."""
+
+    def __init__(self, job_name: str, config: AwsConfig) -> None:
+        self.job_name = job_name
+        self.logs = config.client("logs")
+        self.tokens: dict[str, str | None] = {}
+
+    def new_lines(self) -> list[str]:
+        from botocore.exceptions import ClientError
+
+        try:
+            streams = self.logs.describe_log_streams(
+                logGroupName=LOG_GROUP, logStreamNamePrefix=self.job_name + "/"
+            )
+        except ClientError:
+            return []  # the group appears once the first instance starts
+        lines = []
+        for stream in streams.get("logStreams", []):
+            name = stream["logStreamName"]
+            params: dict[str, Any] = {"logGroupName": LOG_GROUP, "logStreamName": name, "startFromHead": True}
+            if self.tokens.get(name):
+                params["nextToken"] = self.tokens[name]
+            events = self.logs.get_log_events(**params)
+            self.tokens[name] = events.get("nextForwardToken")
+            host = name.split("/", 1)[-1]
+            lines += [f"[{host}] {event['message']}" for event in events.get("events", [])]
+        return lines
+
+
 def wait_for_job(
     job_name: str,
     config: AwsConfig,
     *,
     poll_s: float = 30.0,
     on_status: Callable[[str, str], None] | None = None,
+    on_log: Callable[[str], None] | None = None,
 ) -> JobResult:
-    """Poll until the job ends; report each status change; Failed/Stopped -> JobFailedError."""
+    """Poll until the job ends, reporting status changes and new log lines; Failed/Stopped -> JobFailedError."""
     sm = config.client("sagemaker")
+    tail = LogTail(job_name, config) if on_log else None
     last = None
     while True:
         described = sm.describe_training_job(TrainingJobName=job_name)
@@ -160,6 +195,9 @@ def wait_for_job(
         if on_status and (status, secondary) != last:
             on_status(status, secondary)
         last = (status, secondary)
+        if tail is not None and on_log is not None:
+            for line in tail.new_lines():
+                on_log(line)
         if status in TERMINAL:
             break
         time.sleep(poll_s)
@@ -186,7 +224,11 @@ def run_training(
     if not wait:
         return None
     result = wait_for_job(
-        job, config, poll_s=poll_s, on_status=lambda status, detail: echo(f"  {status}: {detail}")
+        job,
+        config,
+        poll_s=poll_s,
+        on_status=lambda status, detail: echo(f"  {status}: {detail}"),
+        on_log=echo,
     )
     echo(f"model artifact: {result.model_artifacts}")
     return result
