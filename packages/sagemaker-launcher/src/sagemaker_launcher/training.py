@@ -184,7 +184,7 @@ def wait_for_job(
     on_status: Callable[[str, str], None] | None = None,
     on_log: Callable[[str], None] | None = None,
 ) -> JobResult:
-    """Poll until the job ends, reporting status changes and new log lines; Failed/Stopped -> JobFailedError."""
+    """Poll until the job ends, reporting status changes and new log lines; Failed/Stopped: JobFailedError."""
     sm = config.client("sagemaker")
     tail = LogTail(job_name, config) if on_log else None
     last = None
