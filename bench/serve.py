@@ -107,6 +107,45 @@ def drive(port: int, clients: int, per_request: int, seconds: float, texts: list
     }
 
 
+WRK_SCRIPT = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"instances": ["Forest fire near La Ronge Sask. Canada"]}'
+done = function(summary, latency, requests)
+  io.write(string.format("WRK %d %d %.3f %.3f %d\\n", summary.requests, summary.duration,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.errors.status + summary.errors.connect + summary.errors.read
+      + summary.errors.write + summary.errors.timeout))
+end
+"""
+
+
+def drive_wrk(port: int, clients: int, seconds: float) -> dict[str, float] | None:
+    """The same single-tweet scenario from wrk (a C load generator), if it is installed."""
+    import shutil
+    import tempfile
+
+    if shutil.which("wrk") is None:
+        return None
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(WRK_SCRIPT)
+    out = subprocess.run(
+        ["wrk", "-t", "1", "-c", str(clients), "-d", f"{int(seconds)}s", "-s", handle.name,
+         f"http://127.0.0.1:{port}/v1/models/tweetclf:predict"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    Path(handle.name).unlink()
+    fields = next(line for line in out.splitlines() if line.startswith("WRK ")).split()
+    requests, micros, p50, p99, errors = (
+        int(fields[1]),
+        int(fields[2]),
+        float(fields[3]),
+        float(fields[4]),
+        fields[5],
+    )
+    return {"tweets/s": requests / (micros / 1e6), "p50 ms": p50, "p99 ms": p99, "errors": float(errors)}
+
+
 def in_process(base: Path, texts: list[str], batch: int, seconds: float) -> float:
     from tweet_classifier import ExportedModel
 
@@ -148,6 +187,16 @@ def main() -> None:
                     f"{r['errors']:.0f}",
                 )
                 rows.append((label, batching, *numbers))
+            for clients in (8, 32):
+                w = drive_wrk(port, clients, args.seconds)
+                if w is not None:
+                    numbers = (
+                        f"{w['tweets/s']:,.0f}",
+                        f"{w['p50 ms']:.2f}",
+                        f"{w['p99 ms']:.2f}",
+                        f"{w['errors']:.0f}",
+                    )
+                    rows.append((f"wrk: {clients} connections x 1 tweet", batching, *numbers))
         finally:
             proc.terminate()
             proc.wait(timeout=30)

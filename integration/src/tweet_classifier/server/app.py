@@ -125,6 +125,7 @@ class Server:
                     self.executor,
                     self.config.max_batch_size,
                     self.config.batch_timeout_s,
+                    workers=self.config.threads,
                 )
                 self.batchers[key] = batcher
             outputs = await batcher.submit(parsed.texts)

@@ -14,33 +14,41 @@ Run = Callable[[list[str]], dict[str, np.ndarray]]
 class Batcher:
     """Queue requests; one worker task joins what is waiting (up to ``max_batch_size`` texts).
 
-    While a batch runs in the executor, new requests queue up and form the next batch,
-    so under load batches grow by themselves; ``timeout_s > 0`` also waits that long
+    While a batch runs in the executor, new requests queue up and form the next batch
+    (``workers`` batches may run at once, one per model thread), so under load batches
+    grow by themselves; ``timeout_s > 0`` also waits that long
     for company before running a small batch.
     """
 
     def __init__(
-        self, run: Run, executor: Executor, max_batch_size: int = 256, timeout_s: float = 0.0
+        self,
+        run: Run,
+        executor: Executor,
+        max_batch_size: int = 256,
+        timeout_s: float = 0.0,
+        workers: int = 1,
     ) -> None:
         self._run = run
         self._executor = executor
         self.max_batch_size = max_batch_size
         self.timeout_s = timeout_s
         self._queue: asyncio.Queue[tuple[list[str], asyncio.Future[dict[str, np.ndarray]]]] = asyncio.Queue()
-        self._task: asyncio.Task[None] | None = None
+        self.workers = workers
+        self._tasks: list[asyncio.Task[None]] = []
         self.batches = 0
         self.texts = 0
 
     async def submit(self, texts: list[str]) -> dict[str, np.ndarray]:
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._work())
+        if not self._tasks:  # several workers: one batch forms while another runs
+            loop = asyncio.get_running_loop()
+            self._tasks = [loop.create_task(self._work()) for _ in range(self.workers)]
         future: asyncio.Future[dict[str, np.ndarray]] = asyncio.get_running_loop().create_future()
         await self._queue.put((texts, future))
         return await future
 
     def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        for task in self._tasks:
+            task.cancel()
 
     async def _work(self) -> None:
         loop = asyncio.get_running_loop()
