@@ -141,7 +141,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--batch-timeout-ms", type=float, default=0.0, help="wait this long for a batch to fill"
     )
-    serve.add_argument("--threads", type=int, default=2, help="model worker threads (default: %(default)s)")
+    serve.add_argument("--threads", type=int, default=2, help="model calls at once (default: %(default)s)")
+    serve.add_argument(
+        "--tf-threads",
+        type=int,
+        default=1,
+        help="TensorFlow threads per model call; 0 = TF's default (default: 1)",
+    )
     serve.set_defaults(handler=cmd_serve)
 
     from tweet_classifier.sagemaker_cli import add_parser
@@ -309,6 +315,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         max_batch_size=args.max_batch_size,
         batch_timeout_s=args.batch_timeout_ms / 1000,
         threads=args.threads,
+        tf_threads=args.tf_threads,
     )
     print(
         f"serving {args.model_base} as {args.model_name} on http://{args.host}:{args.port} (Ctrl-C to stop)"
