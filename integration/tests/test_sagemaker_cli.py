@@ -90,6 +90,15 @@ def test_deploy_invoke_delete(aws: str, capsys: pytest.CaptureFixture[str]) -> N
     assert "endpoint tw not found" in capsys.readouterr().err
 
 
+def test_client_reaches_an_endpoint_through_the_launcher(aws: str) -> None:
+    from tweet_classifier.client import Prediction, TweetClient
+
+    assert main(["sagemaker", "deploy", "--model-data", "s3://tweets-run/m/model.tar.gz", "--endpoint", "ep",
+                 "--role", TEST_ROLE]) == 0  # fmt: skip
+    seed_endpoint_results(aws, [{"predictions": [{"label": 1, "probability": 0.75}]}])
+    assert TweetClient("ep", api="endpoint").predict(["Forest fire"]) == [Prediction(1, 0.75)]
+
+
 def test_container_contract(tmp_path: Path, glove: WordVectors) -> None:
     """The uploaded bundle, run the way SageMaker's driver runs it, trains and its model is servable."""
     opt_ml = tmp_path / "opt_ml"

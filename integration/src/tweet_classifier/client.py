@@ -31,9 +31,11 @@ class TweetClient:
     """``TweetClient("http://127.0.0.1:8501").predict(["Forest fire"])`` -> ``[Prediction(...)]``.
 
     Args:
-        url: the server's base URL.
+        url: the server's base URL; with ``api="endpoint"``, the SageMaker endpoint's name.
         model: the model name (TF Serving route).
-        api: ``"tfserving"`` (``/v1/models/{model}:predict``) or ``"sagemaker"`` (``/invocations``).
+        api: ``"tfserving"`` (``/v1/models/{model}:predict``), ``"sagemaker"`` (``/invocations``
+            of a local server or container), or ``"endpoint"`` (a SageMaker endpoint, through
+            ``sagemaker_launcher`` with the standard AWS configuration).
         version: pin a version (TF Serving route only).
 
     Example:
@@ -51,8 +53,8 @@ class TweetClient:
         version: int | None = None,
         timeout: float = 30,
     ) -> None:
-        if api not in ("tfserving", "sagemaker"):
-            raise ValueError(f"api must be 'tfserving' or 'sagemaker', got {api!r}")
+        if api not in ("tfserving", "sagemaker", "endpoint"):
+            raise ValueError(f"api must be 'tfserving', 'sagemaker' or 'endpoint', got {api!r}")
         self.url = url.rstrip("/")
         self.model = model
         self.api = api
@@ -67,8 +69,16 @@ class TweetClient:
         return f"{self.url}/v1/models/{self.model}{pinned}:predict"
 
     def predict(self, texts: list[str]) -> list[Prediction]:
-        response = self._post(self.predict_url, {"instances": list(texts)})
-        return [Prediction(int(p["label"]), float(p["probability"])) for p in response["predictions"]]
+        if self.api == "endpoint":
+            from sagemaker_launcher import AwsConfig, LauncherError, invoke
+
+            try:
+                predictions = invoke(self.url, list(texts), AwsConfig.resolve())
+            except LauncherError as err:
+                raise ClientError(str(err)) from None
+        else:
+            predictions = self._post(self.predict_url, {"instances": list(texts)})["predictions"]
+        return [Prediction(int(p["label"]), float(p["probability"])) for p in predictions]
 
     def status(self) -> dict[str, Any]:
         return self._request(urllib.request.Request(f"{self.url}/v1/models/{self.model}"))
