@@ -25,6 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    quiet_tensorflow_start()
     try:
         return int(args.handler(args))
     except KeyboardInterrupt:
@@ -35,6 +36,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"tweetclf: error: {err}", file=sys.stderr)
             return EXIT_USAGE
         raise
+
+
+def quiet_tensorflow_start() -> None:
+    """Import TensorFlow and start its devices with C-level stderr silenced.
+
+    TensorFlow 2.21 prints oneDNN/CUDA notices straight to file descriptor 2 before its
+    logging honours ``TF_CPP_MIN_LOG_LEVEL``; users should see our output, not those.
+    ``TWEETCLF_TF_LOGS=1`` keeps them.
+    """
+    if os.environ.get("TWEETCLF_TF_LOGS") or "tensorflow" in sys.modules:
+        return
+    sys.stderr.flush()
+    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        import tensorflow as tf
+
+        tf.config.list_logical_devices()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 def _is_user_error(err: Exception) -> bool:
