@@ -25,7 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    quiet_tensorflow_start()
+    quiet_tensorflow_start(getattr(args, "tf_threads", None))
     try:
         return int(args.handler(args))
     except KeyboardInterrupt:
@@ -38,12 +38,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise
 
 
-def quiet_tensorflow_start() -> None:
+def quiet_tensorflow_start(tf_threads: int | None = None) -> None:
     """Import TensorFlow and start its devices with C-level stderr silenced.
 
     TensorFlow 2.21 prints oneDNN/CUDA notices straight to file descriptor 2 before its
     logging honours ``TF_CPP_MIN_LOG_LEVEL``; users should see our output, not those.
-    ``TWEETCLF_TF_LOGS=1`` keeps them.
+    ``TWEETCLF_TF_LOGS=1`` keeps them. ``tf_threads`` (``serve --tf-threads``) is applied
+    here, because TensorFlow fixes its thread pools when its devices start.
     """
     if os.environ.get("TWEETCLF_TF_LOGS") or "tensorflow" in sys.modules:
         return
@@ -53,6 +54,9 @@ def quiet_tensorflow_start() -> None:
         os.dup2(devnull, 2)
         import tensorflow as tf
 
+        if tf_threads:
+            tf.config.threading.set_intra_op_parallelism_threads(tf_threads)
+            tf.config.threading.set_inter_op_parallelism_threads(tf_threads)
         tf.config.list_logical_devices()
     finally:
         os.dup2(saved, 2)

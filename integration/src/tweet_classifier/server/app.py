@@ -74,11 +74,16 @@ class Server:
         self._poller: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        if self.config.tf_threads:  # before TF runs anything: fixed for the process
+        if self.config.tf_threads:  # possible only before TF starts its devices (tweetclf serve does it then)
             import tensorflow as tf
 
-            tf.config.threading.set_intra_op_parallelism_threads(self.config.tf_threads)
-            tf.config.threading.set_inter_op_parallelism_threads(self.config.tf_threads)
+            try:
+                tf.config.threading.set_intra_op_parallelism_threads(self.config.tf_threads)
+                tf.config.threading.set_inter_op_parallelism_threads(self.config.tf_threads)
+            except RuntimeError:
+                current = tf.config.threading.get_intra_op_parallelism_threads()
+                if current != self.config.tf_threads:
+                    log.warning("TensorFlow already started with %s threads per call", current or "default")
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(self.executor, self.store.refresh)
         # TensorFlow leaves millions of long-lived objects; a full GC pass over them stalls every
