@@ -72,16 +72,14 @@ def read_tweets(path: str | Path, *, labelled: bool, allow_empty_text: bool = Fa
     ids: list[str] = []
     texts: list[str] = []
     targets: list[int] = []
-    line = 1
     while True:
-        start = reader.line_num + 1
+        line = reader.line_num + 1  # where this record starts
         try:
             row = next(reader)
         except StopIteration:
             break
         except csv.Error as err:
-            raise DataError(f"{path}:{start}: malformed CSV ({err})") from None
-        line = start
+            raise DataError(f"{path}:{line}: malformed CSV ({err})") from None
         if not row or all(not cell.strip() for cell in row):
             continue
         if len(row) != len(columns):

@@ -50,10 +50,9 @@ def resolve_version(path: str | Path) -> Path:
     path = Path(path)
     if any((path / name).is_file() for name in MODEL_FILES):
         return path
-    versions = numeric_versions(path)
     if not path.exists():
         raise ModelDirError(f"{path}: no such model directory")
-    for version in reversed(versions):
+    for version in reversed(numeric_versions(path)):
         candidate = path / str(version)
         if any((candidate / name).is_file() for name in MODEL_FILES):
             return candidate

@@ -55,10 +55,14 @@ def _texts(values: Any, input_name: str, limits: Limits, where: str) -> list[str
             )
         if not isinstance(value, str):
             raise BadRequestError(f"{where}[{i}] must be a string, got {type(value).__name__}")
-        if len(value.encode("utf-8", "surrogatepass")) > limits.max_text_bytes:
+        try:  # one C-level pass: the byte length, and unpaired surrogates fail to encode
+            size = len(value.encode("utf-8"))
+        except UnicodeEncodeError:
+            raise BadRequestError(
+                f"{where}[{i}] holds an unpaired surrogate (not valid UTF-8 text)"
+            ) from None
+        if size > limits.max_text_bytes:
             raise BadRequestError(f"{where}[{i}] is longer than {limits.max_text_bytes} bytes")
-        if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
-            raise BadRequestError(f"{where}[{i}] holds an unpaired surrogate (not valid UTF-8 text)")
         texts.append(value)
     return texts
 
