@@ -167,6 +167,9 @@ def variants(texts, y, glove, config) -> None:
             config, ngrams=True, ngram_dim=64, ngram_buckets=1 << 18
         ),
         "ngrams=True, dim 64, patience 4": replace(config, ngrams=True, ngram_dim=64, patience=4),
+        "vocab_top_n=30000": replace(config, vocab_top_n=30000),
+        "vocab_top_n=50000": replace(config, vocab_top_n=50000),
+        "sequence_length=40": replace(config, sequence_length=40),
     }
     only = [a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--only=")]
     if only:

@@ -74,6 +74,43 @@ def test_vectors_convert(tmp_path: Path) -> None:
     np.testing.assert_array_equal(wv["smoke"], [3, 4])
 
 
+def run_on_terminal(*args: str, cwd: Path) -> str:
+    """Run tweetclf with stdout and stderr on a pseudo-terminal (80x24); everything it wrote."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    process = subprocess.Popen([*tweetclf(), *args], stdout=follower, stderr=follower, cwd=cwd)
+    os.close(follower)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed: the process is gone
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(leader)
+    assert process.wait(timeout=600) == 0, output.decode("utf-8", "replace")
+    return output.decode("utf-8", "replace")
+
+
+def test_loading_a_text_file_shows_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    text = tmp_path / "glove.big.txt"
+    text.write_text("".join(f"w{i} {i % 7} {i % 5} 0.5\n" for i in range(200_000)), encoding="utf-8")
+    output = run_on_terminal("vectors", "convert", str(text), "--out", str(tmp_path / "v.npz"), cwd=tmp_path)
+    assert "loading glove.big.txt:" in output and "100%" in output
+    assert "200,000 words x 3" in output
+    piped = run("vectors", "convert", str(text), "--out", str(tmp_path / "w.npz"), cwd=tmp_path)
+    assert "%|" not in piped.stdout + piped.stderr  # no bar when nobody watches
+    assert "200,000 words x 3" in piped.stdout
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

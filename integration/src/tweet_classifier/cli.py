@@ -7,13 +7,13 @@ import csv
 import os
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from tweet_classifier.config import TrainConfig
 from tweet_classifier.data import read_tweets, sample_csv
 from tweet_classifier.errors import TweetClassifierError
+from tweet_classifier.vector_files import load_vectors
 
 EXIT_USAGE = 2
 
@@ -202,7 +202,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     train_csv = args.train_csv or sample_csv()
     tweets = read_tweets(train_csv, labelled=True)
     print(f"training data: {train_csv} ({len(tweets):,} tweets, {sum(tweets.targets or [])} disasters)")
-    vectors = _load_vectors(args.vectors)
+    vectors = load_vectors(args.vectors)
     result = train(tweets, vectors, args.model_dir, config, verbose=0 if args.quiet else None)
     m = result.metrics
     print(
@@ -219,16 +219,6 @@ def cmd_train(args: argparse.Namespace) -> int:
         )
     print(f"time:   {result.timings.get('total_s', 0):.1f} s")
     return 0
-
-
-def _load_vectors(spec: str) -> object:
-    from glove_lookup import WordVectors
-
-    start = time.perf_counter()
-    print(f"loading vectors {spec} ...", end="", flush=True)
-    wv = WordVectors.load(spec)
-    print(f" {len(wv):,} words x {wv.dim} in {time.perf_counter() - start:.1f} s")
-    return wv
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -299,12 +289,11 @@ def _write_submission(path: Path, ids: list[str], labels: object) -> None:
 
 
 def cmd_vectors_convert(args: argparse.Namespace) -> int:
-    from glove_lookup import WordVectors
     from tweet_classifier.training import training_vocabulary
 
     if not args.out.name.lower().endswith(".npz"):
         raise TweetClassifierError(f"{args.out}: --out must end in .npz (the safe format)")
-    wv = WordVectors.load(args.source, allow_pickle=args.allow_pickle)
+    wv = load_vectors(args.source, allow_pickle=args.allow_pickle)
     before = len(wv)
     vocabulary: set[str] | None = None
     for path in args.vocab_from:

@@ -33,7 +33,7 @@ class TrainConfig:
     balance: str = "class-weight"
     valid_size: float = 0.1
     patience: int = 2
-    vocab_top_n: int = 20000
+    vocab_top_n: int = 30000
     ngrams: bool = False
     ngram_buckets: int = 65536
     ngram_dim: int = 16

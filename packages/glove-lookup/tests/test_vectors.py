@@ -196,3 +196,31 @@ def test_large_text_file_matches_builtin_round_trip(tmp_path: Path) -> None:
     fast, careful = WordVectors.load(good), WordVectors.load(trailing)
     assert fast.words == careful.words == words
     np.testing.assert_array_equal(fast.matrix, careful.matrix)
+
+
+@pytest.mark.parametrize("form", ["txt", "gz", "zip", "careful"])
+def test_progress_reports_every_byte_and_changes_nothing(tmp_path: Path, form: str) -> None:
+    words = [f"w{i}" for i in range(20000)]
+    matrix = small_matrix(20000, 5, seed=4)
+    text = write_text(tmp_path / "big.txt", words, matrix)
+    path, total = text, text.stat().st_size
+    if form == "gz":
+        path = tmp_path / "big.txt.gz"
+        path.write_bytes(gzip.compress(text.read_bytes()))
+        total = path.stat().st_size
+    elif form == "zip":
+        path = tmp_path / "big.zip"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.write(text, "big.txt")
+    elif form == "careful":  # trailing blanks: the line-by-line reader reads it again, reporting too
+        path = tmp_path / "trailing.txt"
+        path.write_text(text.read_text().replace("\n", " \n"))
+        total = path.stat().st_size
+    calls: list[tuple[int, int]] = []
+    wv = WordVectors.load(path, progress=lambda done, size: calls.append((done, size)))
+    assert wv.words == words
+    np.testing.assert_array_equal(wv.matrix, WordVectors.load(path).matrix)
+    assert {size for _, size in calls} == {total}
+    assert calls[-1] == (total, total)
+    last_pass = calls[max(i for i, (done, _) in enumerate(calls) if i == 0 or done < calls[i - 1][0]) :]
+    assert [done for done, _ in last_pass] == sorted(done for done, _ in last_pass)

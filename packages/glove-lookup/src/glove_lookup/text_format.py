@@ -10,9 +10,10 @@ naming the file and line.
 from __future__ import annotations
 
 import gzip
+import io
 import math
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, cast
 
@@ -24,20 +25,57 @@ _BLOCK_SIZE = 1 << 22
 _TRANSPOSE_ROWS = 4096
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
+Progress = Callable[[int, int], None]
+"""Called as ``progress(bytes_read, total_bytes)`` while a file is read (compressed bytes for ``.gz``)."""
 
-def open_text_source(path: Path, member: str | None, dim: int | None) -> tuple[IO[bytes], str]:
+
+class _CountingReader(io.RawIOBase):
+    """A read-only stream that reports how far into ``stream`` the reader is."""
+
+    def __init__(self, stream: IO[bytes], total: int, progress: Progress) -> None:
+        self._stream, self._total, self._progress, self._done = stream, total, progress, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        data = self._stream.read(len(buffer))
+        buffer[: len(data)] = data
+        self._done += len(data)
+        self._progress(min(self._done, self._total), self._total)
+        return len(data)
+
+    def close(self) -> None:
+        self._stream.close()
+        super().close()
+
+
+def open_text_source(
+    path: Path, member: str | None, dim: int | None, progress: Progress | None = None
+) -> tuple[IO[bytes], str]:
     """Open ``.txt``, ``.txt.gz``/``.gz`` or a member of ``.zip`` as a binary stream.
 
     Returns the stream and a display name (``archive.zip:member.txt`` for zips).
+    ``progress`` is told the bytes read so far (of the file, the ``.gz`` or the zip member).
     """
     name = path.name.lower()
     if name.endswith(".zip"):
         archive = zipfile.ZipFile(path)
         chosen = _choose_zip_member(path, archive, member, dim)
-        return archive.open(chosen), f"{path}:{chosen}"
+        stream: IO[bytes] = archive.open(chosen)
+        if progress is not None:
+            stream = _counting(stream, archive.getinfo(chosen).file_size, progress)
+        return stream, f"{path}:{chosen}"
+    raw: IO[bytes] = open(path, "rb")  # noqa: SIM115 (returned to the caller, who closes it)
+    if progress is not None:
+        raw = _counting(raw, path.stat().st_size, progress)
     if name.endswith(".gz"):
-        return cast(IO[bytes], gzip.open(path, "rb")), str(path)
-    return open(path, "rb"), str(path)
+        return cast(IO[bytes], gzip.open(raw, "rb")), str(path)
+    return raw, str(path)
+
+
+def _counting(stream: IO[bytes], total: int, progress: Progress) -> IO[bytes]:
+    return cast(IO[bytes], io.BufferedReader(_CountingReader(stream, total, progress), 1 << 20))
 
 
 def _choose_zip_member(path: Path, archive: zipfile.ZipFile, member: str | None, dim: int | None) -> str:
@@ -73,11 +111,12 @@ def _header(line: bytes) -> int | None:
 
 
 def read_text_vectors(
-    path: Path, member: str | None = None, dim: int | None = None
+    path: Path, member: str | None = None, dim: int | None = None, progress: Progress | None = None
 ) -> tuple[list[str], np.ndarray]:
     """Read a GloVe text file (plain, gzip or zip) into ``(words, float32 matrix)``.
 
     Duplicates are returned as they are; the caller decides what to keep.
+    ``progress(bytes_read, total)`` is called as the file is read.
     """
     stream, display = open_text_source(path, member, dim)
     with stream:
@@ -92,17 +131,17 @@ def read_text_vectors(
             f"{display}:1: the file has {file_dim}-d vectors, but dim={dim} was asked for"
         )
 
-    fast = _read_with_arrow(path, member, dim, file_dim, skip)
+    fast = _read_with_arrow(path, member, dim, file_dim, skip, progress)
     if fast is not None:
         words, matrix = fast
         bad_rows = np.flatnonzero(~np.isfinite(matrix).all(axis=1))
         if bad_rows.size == 0:
             return words, matrix
-    return _read_line_by_line(path, member, dim, file_dim, skip)
+    return _read_line_by_line(path, member, dim, file_dim, skip, progress)
 
 
 def _read_with_arrow(
-    path: Path, member: str | None, dim: int | None, file_dim: int, skip: int
+    path: Path, member: str | None, dim: int | None, file_dim: int, skip: int, progress: Progress | None
 ) -> tuple[list[str], np.ndarray] | None:
     """The fast path; ``None`` when Arrow cannot parse the file as it is."""
     import pyarrow as pa
@@ -123,7 +162,9 @@ def _read_with_arrow(
         check_utf8=True,
     )
     source: object
-    if path.name.lower().endswith(".gz"):
+    if progress is not None:  # a Python stream that counts (Arrow reads it in large blocks)
+        source, _ = open_text_source(path, member, dim, progress)
+    elif path.name.lower().endswith(".gz"):
         source = pa.input_stream(str(path), compression="gzip")
     elif path.name.lower().endswith(".zip"):
         source, _ = open_text_source(path, member, dim)
@@ -163,10 +204,10 @@ def _numbered_lines(stream: IO[bytes], skip: int) -> Iterator[tuple[int, bytes]]
 
 
 def _read_line_by_line(
-    path: Path, member: str | None, dim: int | None, file_dim: int, skip: int
+    path: Path, member: str | None, dim: int | None, file_dim: int, skip: int, progress: Progress | None
 ) -> tuple[list[str], np.ndarray]:
     """The careful path: accepts what it can, else names the file and line."""
-    stream, display = open_text_source(path, member, dim)
+    stream, display = open_text_source(path, member, dim, progress)
     words: list[str] = []
     rows: list[list[float]] = []
     with stream:

@@ -18,7 +18,7 @@ from glove_lookup.errors import (
     UnsafeFormatError,
     VectorsFormatError,
 )
-from glove_lookup.text_format import read_text_vectors
+from glove_lookup.text_format import Progress, read_text_vectors
 
 _NPZ_FORMAT_VERSION = 1
 _BUILTIN = {
@@ -110,6 +110,7 @@ class WordVectors:
         allow_pickle: bool = False,
         member: str | None = None,
         dim: int | None = None,
+        progress: Progress | None = None,
     ) -> WordVectors:
         """Load vectors from a builtin name or a file.
 
@@ -120,6 +121,8 @@ class WordVectors:
             allow_pickle: unpickling runs code from the file; only with ``True``.
             member: the member of a ``.zip`` to read (else chosen by ``dim``).
             dim: the expected dimension; picks the zip member and is checked.
+            progress: called as ``progress(bytes_read, total_bytes)`` while a text file is
+                parsed (the slow format; the others load in a fraction of a second).
         """
         text = os.fspath(source)
         if text in _BUILTIN:
@@ -134,7 +137,7 @@ class WordVectors:
         elif name.endswith((".pkl", ".pickle")):
             wv = _load_pickle(path, allow_pickle)
         elif name.endswith(_TEXT_SUFFIXES):
-            words, matrix = read_text_vectors(path, member=member, dim=dim)
+            words, matrix = read_text_vectors(path, member=member, dim=dim, progress=progress)
             wv = cls.deduplicated(words, matrix, source=str(path), copy=False)
         else:
             raise VectorsFormatError(
