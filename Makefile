@@ -15,7 +15,7 @@ help:
 	@echo "make demo-lookup - show the GloVe lookup layer on the sample tweets"
 	@echo "make test   - set up and run every tox env (each package alone, then lint)"
 	@echo "make bench  - run bench/ (peers side by side, printed as ratios)"
-	@echo "make lint   - ruff + mypy"
+	@echo "make lint   - ruff + mypy + notebooks committed without outputs"
 	@echo "make setup  - the root .venv with every package editable and the dev tools"
 
 $(BIN)/python:
@@ -63,6 +63,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/python ci/check_notebooks.py
 
 clean:
 	rm -rf $(VENV) .tox bench/.cache models/demo

@@ -37,6 +37,8 @@ class TweetClient:
             of a local server or container), or ``"endpoint"`` (a SageMaker endpoint, through
             ``sagemaker_launcher`` with the standard AWS configuration).
         version: pin a version (TF Serving route only).
+        aws: the ``sagemaker_launcher.AwsConfig`` for ``api="endpoint"`` (default: resolved
+            from the environment: ``AWS_REGION``, ``AWS_PROFILE``, ``AWS_ENDPOINT_URL``...).
 
     Example:
 
@@ -52,6 +54,7 @@ class TweetClient:
         api: str = "tfserving",
         version: int | None = None,
         timeout: float = 30,
+        aws: Any = None,
     ) -> None:
         if api not in ("tfserving", "sagemaker", "endpoint"):
             raise ValueError(f"api must be 'tfserving', 'sagemaker' or 'endpoint', got {api!r}")
@@ -60,6 +63,7 @@ class TweetClient:
         self.api = api
         self.version = version
         self.timeout = timeout
+        self.aws = aws
 
     @property
     def predict_url(self) -> str:
@@ -73,7 +77,7 @@ class TweetClient:
             from sagemaker_launcher import AwsConfig, LauncherError, invoke
 
             try:
-                predictions = invoke(self.url, list(texts), AwsConfig.resolve())
+                predictions = invoke(self.url, list(texts), self.aws or AwsConfig.resolve())
             except LauncherError as err:
                 raise ClientError(str(err)) from None
         else:

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from tweet_classifier.config import TrainConfig
-from tweet_classifier.errors import TweetClassifierError
 
 
 def add_parser(sub: Any) -> None:
@@ -86,58 +85,33 @@ def _config(args: argparse.Namespace) -> Any:
 
 
 def _model_data(args: argparse.Namespace, config: Any) -> str:
-    if args.model_data:
-        return str(args.model_data)
-    described = config.client("sagemaker").describe_training_job(TrainingJobName=args.job)
-    uri = described.get("ModelArtifacts", {}).get("S3ModelArtifacts")
-    if described["TrainingJobStatus"] != "Completed" or not uri:
-        raise TweetClassifierError(
-            f"training job {args.job} is {described['TrainingJobStatus']}, no model to use"
-        )
-    return str(uri)
+    from tweet_classifier.sagemaker_workflow import model_data
+
+    return str(args.model_data) if args.model_data else model_data(args.job, config)
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from glove_lookup import WordVectors
-    from sagemaker_launcher import TrainSpec, stage
     from sagemaker_launcher.training import run_training
-    from tweet_classifier.data import read_tweets
-    from tweet_classifier.sagemaker_bundle import ENTRY_SCRIPT, REQUIREMENTS, build_bundle
-    from tweet_classifier.training import training_vocabulary
+    from tweet_classifier.sagemaker_workflow import stage_training_data, training_spec, trim_vectors
 
     config = _config(args)
     config.need_role()
     hyper = TrainConfig.from_namespace(args)
-    tweets = read_tweets(args.train_csv, labelled=True)
     run = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
     base = f"s3://{args.bucket}/{args.prefix}/{run}"
     with tempfile.TemporaryDirectory(prefix="tweetclf-sagemaker-") as tmp:
         work = Path(tmp)
-        vectors = WordVectors.load(args.vectors).restrict(
-            vocabulary=training_vocabulary(tweets.texts), top_n=hyper.vocab_top_n
-        )
-        (work / "vectors").mkdir()
-        vectors.save(work / "vectors" / "vectors.npz")
+        vectors = trim_vectors(args.train_csv, args.vectors, hyper.vocab_top_n, work / "vectors.npz")
         print(f"vectors: {len(vectors):,} words (training vocabulary + top {hyper.vocab_top_n:,})")
-        (work / "train").mkdir()
-        (work / "train" / args.train_csv.name).write_bytes(args.train_csv.read_bytes())
-        staged = stage([work / "train", work / "vectors"], f"{base}/input", config)
-        for item in staged:
-            print(f"staged: {item.uri}")
-        spec = TrainSpec(
-            source_dir=build_bundle(work / "code"),
-            entry_script=ENTRY_SCRIPT,
-            requirements=REQUIREMENTS,
-            channels={"train": f"{base}/input/train/", "vectors": f"{base}/input/vectors/"},
-            hyperparameters={
-                k: str(v).lower() if isinstance(v, bool) else v for k, v in hyper.to_dict().items()
-            },
-            output_path=f"s3://{args.bucket}/{args.prefix}/output",
+        channels = stage_training_data(args.train_csv, work / "vectors.npz", base, config)
+        spec = training_spec(
+            channels,
+            f"s3://{args.bucket}/{args.prefix}/output",
+            hyper,
+            work / "code",
             instance_type=args.instance_type,
             instance_count=args.instance_count,
             spot=args.spot,
-            max_wait_s=24 * 3600 if args.spot else None,
-            base_job_name="tweetclf",
         )
         # inside the with: the bundle dir must live until start_training has uploaded it
         run_training(

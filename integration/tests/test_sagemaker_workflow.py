@@ -1,0 +1,39 @@
+"""Reading Batch Transform output: mini-batches of predictions, one JSON line each, in input order."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tweet_classifier import TweetClassifierError
+from tweet_classifier.sagemaker_workflow import parse_transform_output
+
+prediction = st.fixed_dictionaries(
+    {"label": st.integers(0, 1), "probability": st.floats(0, 1, allow_nan=False)}
+)
+
+
+@given(st.lists(st.lists(prediction, min_size=1, max_size=5), max_size=8), st.booleans())
+def test_mini_batches_come_back_flat_and_in_order(batches: list[list[dict]], one_per_line: bool) -> None:
+    if one_per_line:
+        lines = [json.dumps(p) for batch in batches for p in batch]
+    else:
+        lines = [json.dumps({"predictions": batch}) for batch in batches]
+    text = "\n".join(lines) + ("\n\n" if lines else "")
+    assert parse_transform_output(text) == [p for batch in batches for p in batch]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"predictions": []}\nnot json\n', r"out:2: not JSON"),
+        ('{"error": "model failed"}\n', r"out:1: expected predictions"),
+        ("[1, 2]\n", r"out:1: expected predictions"),
+    ],
+)
+def test_bad_output_names_the_file_and_line(text: str, message: str) -> None:
+    with pytest.raises(TweetClassifierError, match=message):
+        parse_transform_output(text, "s3://b/scored/tweets.jsonl.out")
