@@ -71,6 +71,7 @@ class Server:
         self.store = ModelStore(config.model_base, config.model_name)
         self.executor = ThreadPoolExecutor(max_workers=config.threads, thread_name_prefix="predict")
         self.batchers: dict[tuple[int, str], Batcher] = {}
+        self._retiring: set[asyncio.Task[None]] = set()  # referenced until done (asyncio keeps weak refs)
         self._poller: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -132,22 +133,38 @@ class Server:
         if parsed.signature not in model.signatures:
             raise BadRequestError(f'Serving signature name: "{parsed.signature}" not found in signature def')
         loop = asyncio.get_running_loop()
-        if self.config.batching and not pinned:
-            key = (model.version, parsed.signature)
-            batcher = self.batchers.get(key)
-            if batcher is None:
-                batcher = Batcher(
-                    lambda texts: model.predict(texts, parsed.signature),
-                    self.executor,
-                    self.config.max_batch_size,
-                    self.config.batch_timeout_s,
-                    workers=self.config.threads,
-                )
-                self.batchers[key] = batcher
+        batcher = self._batcher(model, parsed.signature) if self.config.batching and not pinned else None
+        if batcher is not None:
             outputs = await batcher.submit(parsed.texts)
         else:
             outputs = await loop.run_in_executor(self.executor, model.predict, parsed.texts, parsed.signature)
         return format_predictions(outputs, parsed.columnar)
+
+    def _batcher(self, model: LoadedVersion, signature: str) -> Batcher | None:
+        """The batcher of the served version; ``None`` for a request that still holds a replaced one.
+
+        A new version's first batcher retires the older versions' batchers: they answer what is
+        queued, then stop, so a replaced model is not kept alive by its idle batcher.
+        """
+        key = (model.version, signature)
+        batcher = self.batchers.get(key)
+        if batcher is not None:
+            return batcher
+        if any(version > model.version for version, _ in self.batchers):
+            return None  # a newer version serves already; run this straggler alone
+        batcher = Batcher(
+            lambda texts: model.predict(texts, signature),
+            self.executor,
+            self.config.max_batch_size,
+            self.config.batch_timeout_s,
+            workers=self.config.threads,
+        )
+        for old in [k for k in self.batchers if k[0] < model.version]:
+            retired = self.batchers.pop(old)
+            self._retiring.add(asyncio.get_running_loop().create_task(retired.drain_and_close()))
+            self._retiring = {t for t in self._retiring if not t.done()}
+        self.batchers[key] = batcher
+        return batcher
 
 
 async def models_route(request: Request) -> Response:

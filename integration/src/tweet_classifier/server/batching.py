@@ -47,8 +47,14 @@ class Batcher:
         return await future
 
     def close(self) -> None:
+        """Stop the workers now; requests still queued are left unanswered (see :meth:`drain_and_close`)."""
         for task in self._tasks:
             task.cancel()
+
+    async def drain_and_close(self) -> None:
+        """Answer every request queued so far, then stop the workers (a retired model version)."""
+        await self._queue.join()
+        self.close()
 
     async def _work(self) -> None:
         loop = asyncio.get_running_loop()
@@ -69,22 +75,30 @@ class Batcher:
                         break
                 if size + len(item[0]) > self.max_batch_size:
                     await self._queue.put(item)  # it starts the next batch (order among waiters is kept)
+                    self._queue.task_done()  # counted again by that put
                     break
                 batch.append(item)
                 size += len(item[0])
-            texts = [t for item in batch for t in item[0]]
             try:
-                outputs = await loop.run_in_executor(self._executor, self._run, texts)
-            except Exception as err:
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(err)
-                continue
-            self.batches += 1
-            self.texts += len(texts)
-            start = 0
-            for item_texts, future in batch:
-                stop = start + len(item_texts)
+                await self._answer(batch)
+            finally:
+                for _ in batch:
+                    self._queue.task_done()
+
+    async def _answer(self, batch: list[tuple[list[str], asyncio.Future[dict[str, np.ndarray]]]]) -> None:
+        texts = [t for item in batch for t in item[0]]
+        try:
+            outputs = await asyncio.get_running_loop().run_in_executor(self._executor, self._run, texts)
+        except Exception as err:
+            for _, future in batch:
                 if not future.done():
-                    future.set_result({k: v[start:stop] for k, v in outputs.items()})
-                start = stop
+                    future.set_exception(err)
+            return
+        self.batches += 1
+        self.texts += len(texts)
+        start = 0
+        for item_texts, future in batch:
+            stop = start + len(item_texts)
+            if not future.done():
+                future.set_result({k: v[start:stop] for k, v in outputs.items()})
+            start = stop
