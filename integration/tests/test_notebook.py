@@ -24,7 +24,7 @@ import pytest
 from conftest import free_port
 from nbclient import NotebookClient
 
-from sagemaker_launcher.testing import TEST_ROLE, aws_environment, moto_server, seed_endpoint_results
+from sagemaker_launcher.testing import TEST_ROLE, aws_environment, moto_server, reset, seed_endpoint_results
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "sagemaker_walkthrough.ipynb"
 REGION = "us-east-1"
@@ -33,9 +33,28 @@ PREDICTION_LINE = re.compile(r"^  ([01])  (\d\.\d{4})  (.*)$")
 
 
 @pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
+def moto_server_url() -> Iterator[str]:
     with moto_server() as url:
         yield url
+
+
+@pytest.fixture
+def moto_url(moto_server_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A moto server holding nothing, with the AWS environment (which the kernel inherits) aimed at it."""
+    reset(moto_server_url)
+    for name, value in aws_environment(moto_server_url, REGION).items():
+        monkeypatch.setenv(name, value)
+    return moto_server_url
+
+
+def with_parameters(**overrides: Any) -> Any:
+    """The notebook with a cell after its ``parameters`` cell that sets ``overrides`` (as papermill does)."""
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    tagged = next(i for i, c in enumerate(notebook.cells) if "parameters" in c.metadata.get("tags", []))
+    values = {"BUCKET": BUCKET, "ROLE": TEST_ROLE, "REGION": REGION, "POLL_SECONDS": 0.05, **overrides}
+    source = "\n".join(f"{name} = {value!r}" for name, value in values.items())
+    notebook.cells.insert(tagged + 1, nbformat.v4.new_code_cell(source))
+    return notebook
 
 
 def artifact_like_sagemaker(version_dir: Path, out: Path) -> Path:
@@ -68,32 +87,16 @@ def text_of(cell: Any) -> str:
     return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.output_type == "stream")
 
 
-def test_walkthrough_runs_top_to_bottom(
-    moto_url: str, trained: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_walkthrough_runs_top_to_bottom(moto_url: str, trained: Any, tmp_path: Path) -> None:
     from tweet_classifier import ExportedModel, read_tweets, sample_csv
 
     result, _base = trained
     model = ExportedModel(result.version_dir)
     artifact = artifact_like_sagemaker(result.version_dir, tmp_path / "model.tar.gz")
-    for name, value in aws_environment(moto_url, REGION).items():
-        monkeypatch.setenv(name, value)  # the kernel inherits this environment
     s3 = boto3.client("s3", endpoint_url=moto_url, region_name=REGION)
     sm = boto3.client("sagemaker", endpoint_url=moto_url, region_name=REGION)
 
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
-    parameters = next(i for i, c in enumerate(notebook.cells) if "parameters" in c.metadata.get("tags", []))
-    overrides = {
-        "BUCKET": BUCKET,
-        "ROLE": TEST_ROLE,
-        "REGION": REGION,
-        "EPOCHS": 1,
-        "WORK_DIR": str(tmp_path / "work"),
-        "LOCAL_PORT": free_port(),
-        "POLL_SECONDS": 0.05,
-    }
-    injected = nbformat.v4.new_code_cell("\n".join(f"{k} = {v!r}" for k, v in overrides.items()))
-    notebook.cells.insert(parameters + 1, injected)
+    notebook = with_parameters(EPOCHS=1, WORK_DIR=str(tmp_path / "work"), LOCAL_PORT=free_port())
 
     client = NotebookClient(
         notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
@@ -200,24 +203,11 @@ def test_committed_notebook_is_stripped_and_the_check_catches_outputs(tmp_path: 
     assert subprocess.run([sys.executable, str(check), str(executed)]).returncode == 0
 
 
-def test_a_failed_cell_still_deletes_the_endpoint(
-    moto_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_failed_cell_still_deletes_the_endpoint(moto_url: str, tmp_path: Path) -> None:
     """cleanup() is registered before anything is created: a kernel that stops after an error runs it."""
     from nbclient.exceptions import CellExecutionError
 
-    from sagemaker_launcher.testing import reset
-
-    reset(moto_url)
-    for name, value in aws_environment(moto_url, REGION).items():
-        monkeypatch.setenv(name, value)
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
-    parameters = next(i for i, c in enumerate(notebook.cells) if "parameters" in c.metadata.get("tags", []))
-    overrides = {"BUCKET": BUCKET, "ROLE": TEST_ROLE, "REGION": REGION, "WORK_DIR": str(tmp_path / "work"),
-                 "POLL_SECONDS": 0.05}  # fmt: skip
-    notebook.cells.insert(
-        parameters + 1, nbformat.v4.new_code_cell("\n".join(f"{k} = {v!r}" for k, v in overrides.items()))
-    )
+    notebook = with_parameters(WORK_DIR=str(tmp_path / "work"))
     invoke = next(i for i, c in enumerate(notebook.cells) if "invoke" in c.metadata.get("tags", []))
     notebook.cells.insert(invoke, nbformat.v4.new_code_cell("raise RuntimeError('the network went away')"))
     sm = boto3.client("sagemaker", endpoint_url=moto_url, region_name=REGION)
