@@ -170,6 +170,10 @@ def variants(texts, y, glove, config) -> None:
         "vocab_top_n=30000": replace(config, vocab_top_n=30000),
         "vocab_top_n=50000": replace(config, vocab_top_n=50000),
         "sequence_length=40": replace(config, sequence_length=40),
+        "trainable_vectors=True": replace(config, trainable_vectors=True),
+        "unit_multiplier=2": replace(config, unit_multiplier=2.0),
+        "learning_rate=3e-3, patience 3": replace(config, learning_rate=3e-3, patience=3),
+        "dropout=0.4": replace(config, dropout=0.4),
     }
     only = [a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--only=")]
     if only:
