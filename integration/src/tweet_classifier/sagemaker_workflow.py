@@ -138,12 +138,22 @@ def parse_transform_output(text: str, where: str = "transform output") -> list[d
     return predictions
 
 
-def read_transform_output(output_uri: str, input_key: str, config: AwsConfig) -> list[dict[str, Any]]:
-    """Read ``<output_uri>/<input file name>.out``, the results for one input object."""
+def read_transform_output(
+    output_uri: str, input_key: str, config: AwsConfig, expected: int | None = None
+) -> list[dict[str, Any]]:
+    """Read ``<output_uri>/<input file name>.out``, the results for one input object.
+
+    ``expected``: the number of input lines; a different number of predictions is an error.
+    """
     from sagemaker_launcher import parse_s3_uri
 
     bucket, prefix = parse_s3_uri(output_uri)
     name = f"{input_key.rsplit('/', 1)[-1]}.out"
     key = f"{prefix.rstrip('/')}/{name}" if prefix.strip("/") else name
     body = config.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read().decode("utf-8")
-    return parse_transform_output(body, f"s3://{bucket}/{key}")
+    predictions = parse_transform_output(body, f"s3://{bucket}/{key}")
+    if expected is not None and len(predictions) != expected:
+        raise TweetClassifierError(
+            f"s3://{bucket}/{key}: {len(predictions)} predictions for {expected} input lines"
+        )
+    return predictions
