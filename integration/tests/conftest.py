@@ -1,10 +1,12 @@
-"""Shared fixtures: one small trained model per test session (the sample data, 2 epochs)."""
+"""Shared fixtures: one small trained model per test session (the sample data, 2 epochs), and AWS
+as a moto server on 127.0.0.1."""
 
 from __future__ import annotations
 
 import os
 import socket
 import sys
+from collections.abc import Iterator
 
 import pytest
 
@@ -45,3 +47,24 @@ def trained(tmp_path_factory: pytest.TempPathFactory, small_config, glove):
     base = tmp_path_factory.mktemp("models") / "tweetclf"
     result = train(read_tweets(sample_csv(), labelled=True), glove, base, small_config, verbose=0)
     return result, base
+
+
+@pytest.fixture(scope="session")
+def moto_url() -> Iterator[str]:
+    from sagemaker_launcher.testing import moto_server
+
+    with moto_server() as url:
+        yield url
+
+
+@pytest.fixture
+def aws(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """An emptied moto server, the AWS environment aimed at it (subprocesses inherit it), and
+    in-process connections anywhere but 127.0.0.1 refused."""
+    from sagemaker_launcher.testing import aws_environment, loopback_only_connect, reset
+
+    monkeypatch.setattr(socket.socket, "connect", loopback_only_connect())
+    for name, value in aws_environment(moto_url).items():
+        monkeypatch.setenv(name, value)
+    reset(moto_url)
+    return moto_url

@@ -14,7 +14,6 @@ import ast
 import json
 import re
 import tarfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,27 +23,12 @@ import pytest
 from conftest import free_port
 from nbclient import NotebookClient
 
-from sagemaker_launcher.testing import TEST_ROLE, aws_environment, moto_server, reset, seed_endpoint_results
+from sagemaker_launcher.testing import TEST_ROLE, seed_endpoint_results
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "sagemaker_walkthrough.ipynb"
 REGION = "us-east-1"
 BUCKET = "walkthrough-test"
 PREDICTION_LINE = re.compile(r"^  ([01])  (\d\.\d{4})  (.*)$")
-
-
-@pytest.fixture(scope="module")
-def moto_server_url() -> Iterator[str]:
-    with moto_server() as url:
-        yield url
-
-
-@pytest.fixture
-def moto_url(moto_server_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A moto server holding nothing, with the AWS environment (which the kernel inherits) aimed at it."""
-    reset(moto_server_url)
-    for name, value in aws_environment(moto_server_url, REGION).items():
-        monkeypatch.setenv(name, value)
-    return moto_server_url
 
 
 def with_parameters(**overrides: Any) -> Any:
@@ -87,14 +71,14 @@ def text_of(cell: Any) -> str:
     return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.output_type == "stream")
 
 
-def test_walkthrough_runs_top_to_bottom(moto_url: str, trained: Any, tmp_path: Path) -> None:
+def test_walkthrough_runs_top_to_bottom(aws: str, trained: Any, tmp_path: Path) -> None:
     from tweet_classifier import ExportedModel, read_tweets, sample_csv
 
     result, _base = trained
     model = ExportedModel(result.version_dir)
     artifact = artifact_like_sagemaker(result.version_dir, tmp_path / "model.tar.gz")
-    s3 = boto3.client("s3", endpoint_url=moto_url, region_name=REGION)
-    sm = boto3.client("sagemaker", endpoint_url=moto_url, region_name=REGION)
+    s3 = boto3.client("s3", endpoint_url=aws, region_name=REGION)
+    sm = boto3.client("sagemaker", endpoint_url=aws, region_name=REGION)
 
     notebook = with_parameters(EPOCHS=1, WORK_DIR=str(tmp_path / "work"), LOCAL_PORT=free_port())
 
@@ -108,9 +92,7 @@ def test_walkthrough_runs_top_to_bottom(moto_url: str, trained: Any, tmp_path: P
             tags = cell.metadata.get("tags", [])
             if "invoke" in tags:  # the endpoint's answers: what our model says, in call order
                 requests = cell_requests(cell)
-                seed_endpoint_results(
-                    moto_url, [predictions_body(model, t) for t in requests.values()], REGION
-                )
+                seed_endpoint_results(aws, [predictions_body(model, t) for t in requests.values()], REGION)
             client.execute_cell(cell, index)
             if "train" in tags:  # the artifact the job would have written, where the job says it is
                 job = sm.list_training_jobs()["TrainingJobSummaries"][0]["TrainingJobName"]
@@ -203,14 +185,14 @@ def test_committed_notebook_is_stripped_and_the_check_catches_outputs(tmp_path: 
     assert subprocess.run([sys.executable, str(check), str(executed)]).returncode == 0
 
 
-def test_a_failed_cell_still_deletes_the_endpoint(moto_url: str, tmp_path: Path) -> None:
+def test_a_failed_cell_still_deletes_the_endpoint(aws: str, tmp_path: Path) -> None:
     """cleanup() is registered before anything is created: a kernel that stops after an error runs it."""
     from nbclient.exceptions import CellExecutionError
 
     notebook = with_parameters(WORK_DIR=str(tmp_path / "work"))
     invoke = next(i for i, c in enumerate(notebook.cells) if "invoke" in c.metadata.get("tags", []))
     notebook.cells.insert(invoke, nbformat.v4.new_code_cell("raise RuntimeError('the network went away')"))
-    sm = boto3.client("sagemaker", endpoint_url=moto_url, region_name=REGION)
+    sm = boto3.client("sagemaker", endpoint_url=aws, region_name=REGION)
 
     client = NotebookClient(
         notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}

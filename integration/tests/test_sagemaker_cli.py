@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tarfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
@@ -17,30 +15,11 @@ import pytest
 from glove_lookup import WordVectors
 from sagemaker_launcher.testing import (
     TEST_ROLE,
-    aws_environment,
-    loopback_only_connect,
-    moto_server,
-    reset,
     seed_endpoint_results,
 )
 from tweet_classifier import sample_csv
 from tweet_classifier.cli import main
 from tweet_classifier.sagemaker_bundle import ENTRY_SCRIPT, build_bundle
-
-
-@pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    with moto_server() as url:
-        yield url
-
-
-@pytest.fixture
-def aws(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setattr(socket.socket, "connect", loopback_only_connect())
-    for name, value in aws_environment(moto_url).items():
-        monkeypatch.setenv(name, value)
-    reset(moto_url)
-    return moto_url
 
 
 def test_train_stages_data_and_vectors_and_starts_the_job(

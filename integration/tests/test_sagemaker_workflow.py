@@ -39,25 +39,19 @@ def test_bad_output_names_the_file_and_line(text: str, message: str) -> None:
         parse_transform_output(text, "s3://scores-bucket/scored/tweets.jsonl.out")
 
 
-def test_reading_from_s3_checks_the_count(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reading_from_s3_checks_the_count(aws: str) -> None:
     import boto3
 
     from sagemaker_launcher import AwsConfig
-    from sagemaker_launcher.testing import aws_environment, moto_server
     from tweet_classifier.sagemaker_workflow import read_transform_output
 
-    with moto_server() as url:
-        for name, value in aws_environment(url).items():
-            monkeypatch.setenv(name, value)
-        s3 = boto3.client("s3", endpoint_url=url, region_name="us-east-1")
-        s3.create_bucket(Bucket="scores-bucket")
-        batch = {"predictions": [{"label": 1, "probability": 0.9}, {"label": 0, "probability": 0.2}]}
-        s3.put_object(Bucket="scores-bucket", Key="scored/tweets.jsonl.out", Body=json.dumps(batch) + "\n")
-        config = AwsConfig.resolve()
-        got = read_transform_output("s3://scores-bucket/scored/", "in/tweets.jsonl", config, expected=2)
-        assert got == batch["predictions"]
-        assert (
-            read_transform_output("s3://scores-bucket/scored", "tweets.jsonl", config) == batch["predictions"]
-        )
-        with pytest.raises(TweetClassifierError, match=r"tweets.jsonl.out: 2 predictions for 3 input lines"):
-            read_transform_output("s3://scores-bucket/scored/", "tweets.jsonl", config, expected=3)
+    s3 = boto3.client("s3", endpoint_url=aws, region_name="us-east-1")
+    s3.create_bucket(Bucket="scores-bucket")
+    batch = {"predictions": [{"label": 1, "probability": 0.9}, {"label": 0, "probability": 0.2}]}
+    s3.put_object(Bucket="scores-bucket", Key="scored/tweets.jsonl.out", Body=json.dumps(batch) + "\n")
+    config = AwsConfig.resolve()
+    got = read_transform_output("s3://scores-bucket/scored/", "in/tweets.jsonl", config, expected=2)
+    assert got == batch["predictions"]
+    assert read_transform_output("s3://scores-bucket/scored", "tweets.jsonl", config) == batch["predictions"]
+    with pytest.raises(TweetClassifierError, match=r"tweets.jsonl.out: 2 predictions for 3 input lines"):
+        read_transform_output("s3://scores-bucket/scored/", "tweets.jsonl", config, expected=3)
