@@ -61,10 +61,6 @@ def moto_url() -> Iterator[str]:
 def aws(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """An emptied moto server, the AWS environment aimed at it (subprocesses inherit it), and
     in-process connections anywhere but 127.0.0.1 refused."""
-    from sagemaker_launcher.testing import aws_environment, loopback_only_connect, reset
+    from sagemaker_launcher.testing import use_moto
 
-    monkeypatch.setattr(socket.socket, "connect", loopback_only_connect())
-    for name, value in aws_environment(moto_url).items():
-        monkeypatch.setenv(name, value)
-    reset(moto_url)
-    return moto_url
+    return use_moto(moto_url, monkeypatch)

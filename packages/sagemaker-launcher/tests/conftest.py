@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from sagemaker_launcher.testing import TEST_ROLE, aws_environment, loopback_only_connect, moto_server, reset
+from sagemaker_launcher.testing import TEST_ROLE, loopback_only_connect, moto_server, use_moto
 from sagemaker_launcher.testing import seed_endpoint_results as seed_endpoint_results  # re-exported for tests
 
 ROLE = TEST_ROLE
@@ -28,12 +28,7 @@ def moto_url() -> Iterator[str]:
 @pytest.fixture
 def aws(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """Environment pointing boto3 and the SDK at the moto server, with a fresh moto state."""
-    for name, value in aws_environment(moto_url).items():
-        monkeypatch.setenv(name, value)
-    for name in ("AWS_PROFILE", "SAGEMAKER_ROLE_ARN", "SAGEMAKER_LAUNCHER_CONFIG"):
-        monkeypatch.delenv(name, raising=False)
-    reset(moto_url)
-    return moto_url
+    return use_moto(moto_url, monkeypatch)
 
 
 @pytest.fixture

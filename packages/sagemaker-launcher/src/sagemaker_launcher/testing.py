@@ -48,6 +48,21 @@ def aws_environment(url: str, region: str = "us-east-1") -> dict[str, str]:
     }
 
 
+def use_moto(url: str, monkeypatch: Any) -> str:
+    """Aim this process (and its subprocesses) at an emptied moto server at ``url``; returns ``url``.
+
+    ``monkeypatch``: pytest's fixture (anything with ``setenv``/``delenv``/``setattr``). Also
+    drops a user's AWS profile/role/config settings and refuses in-process non-loopback sockets.
+    """
+    monkeypatch.setattr(socket.socket, "connect", loopback_only_connect())
+    for name, value in aws_environment(url).items():
+        monkeypatch.setenv(name, value)
+    for name in ("AWS_PROFILE", "SAGEMAKER_ROLE_ARN", "SAGEMAKER_LAUNCHER_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    reset(url)
+    return url
+
+
 def reset(url: str) -> None:
     """Forget every resource moto holds."""
     request = urllib.request.Request(f"{url}/moto-api/reset", method="POST")
