@@ -109,6 +109,12 @@ def test_loading_a_text_file_shows_a_progress_bar_on_a_terminal(tmp_path: Path) 
     piped = run("vectors", "convert", str(text), "--out", str(tmp_path / "w.npz"), cwd=tmp_path)
     assert "%|" not in piped.stdout + piped.stderr  # no bar when nobody watches
     assert "200,000 words x 3" in piped.stdout
+    out = str(tmp_path / "b.npz")
+    builtin = run_on_terminal(
+        "vectors", "convert", "glove-6b-50d", "--out", out, "--top-n", "5", cwd=tmp_path
+    )
+    assert "loading vectors glove-6b-50d ... 400,000 words x 50" in builtin
+    assert "B/s" not in builtin  # nothing to count in a builtin set: no empty bar
 
 
 @pytest.mark.parametrize(

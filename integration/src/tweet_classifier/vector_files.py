@@ -30,23 +30,27 @@ def load_vectors(spec: str | os.PathLike[str], *, allow_pickle: bool = False) ->
     start = time.perf_counter()
     name = os.fspath(spec)
     terminal = sys.stderr.isatty()
-    with tqdm(
-        desc=f"loading {Path(name).name}",
-        unit="B",
-        unit_scale=True,
-        unit_divisor=1024,
-        disable=not terminal,
-        leave=True,
-    ) as bar:
+    bar: tqdm[None] | None = None
 
-        def progress(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
+    def progress(done: int, total: int) -> None:  # called only while a text file is parsed
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, desc=f"loading {Path(name).name}", unit="B", unit_scale=True,
+                       unit_divisor=1024, disable=not terminal)  # fmt: skip
+        bar.update(done - bar.n)  # the careful reader, after the fast one gave up, starts again at 0
 
-        if not terminal:
-            print(f"loading vectors {name} ...", end="", flush=True)
+    prefix = f"loading vectors {name} ..."
+    if not terminal:  # a log: say what is loading before the wait
+        print(prefix, end="", flush=True)
+    try:
         wv = WordVectors.load(spec, allow_pickle=allow_pickle, progress=progress)
-    if terminal:
-        print(f"loading vectors {name} ...", end="")
-    print(f" {len(wv):,} words x {wv.dim} in {time.perf_counter() - start:.1f} s", flush=True)
+    except BaseException:
+        if not terminal:
+            print(flush=True)  # end the line; the error follows on its own
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+    summary = f" {len(wv):,} words x {wv.dim} in {time.perf_counter() - start:.1f} s"
+    print((prefix if terminal else "") + summary, flush=True)
     return wv
