@@ -44,10 +44,13 @@ def add_parser(sub: Any) -> None:
     aws(train, role=True)
     train.set_defaults(handler=cmd_train)
 
+    def model_source(parser: argparse.ArgumentParser) -> None:
+        source = parser.add_mutually_exclusive_group(required=True)
+        source.add_argument("--job", help="a training job name")
+        source.add_argument("--model-data", help="s3://.../model.tar.gz")
+
     deploy = ssub.add_parser("deploy", help="serve a training job's model (or a model.tar.gz) on an endpoint")
-    source = deploy.add_mutually_exclusive_group(required=True)
-    source.add_argument("--job", help="a training job name")
-    source.add_argument("--model-data", help="s3://.../model.tar.gz")
+    model_source(deploy)
     deploy.add_argument("--endpoint", required=True)
     deploy.add_argument("--instance-type", default="ml.m5.large")
     aws(deploy, role=True)
@@ -65,9 +68,7 @@ def add_parser(sub: Any) -> None:
     delete.set_defaults(handler=cmd_delete)
 
     transform = ssub.add_parser("transform", help="Batch Transform over JSON-lines files")
-    tsource = transform.add_mutually_exclusive_group(required=True)
-    tsource.add_argument("--job", help="a training job name")
-    tsource.add_argument("--model-data", help="s3://.../model.tar.gz")
+    model_source(transform)
     transform.add_argument(
         "--input", required=True, help="s3://... prefix of .jsonl files (one tweet per line)"
     )

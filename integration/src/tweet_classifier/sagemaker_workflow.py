@@ -11,7 +11,6 @@ Example (with AWS credentials and a role; see ``integration/notebooks/sagemaker_
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,14 +41,11 @@ def stage_training_data(
     """Upload the CSV and the vectors under ``s3_base/input/``; the job's channels ``train``/``vectors``."""
     from sagemaker_launcher import stage
 
-    with tempfile.TemporaryDirectory(prefix="tweetclf-stage-") as tmp:
-        work = Path(tmp)
-        for channel, source in (("train", train_csv), ("vectors", vectors_npz)):
-            (work / channel).mkdir()
-            (work / channel / source.name).write_bytes(source.read_bytes())
-        for item in stage([work / "train", work / "vectors"], f"{s3_base}/input", config):
+    channels = {"train": train_csv, "vectors": vectors_npz}
+    for channel, source in channels.items():
+        for item in stage([source], f"{s3_base}/input/{channel}", config):
             print(f"staged: {item.uri}{'' if item.uploaded else ' (unchanged, not uploaded)'}")
-    return {"train": f"{s3_base}/input/train/", "vectors": f"{s3_base}/input/vectors/"}
+    return {channel: f"{s3_base}/input/{channel}/" for channel in channels}
 
 
 def training_spec(

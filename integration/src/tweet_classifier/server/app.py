@@ -159,10 +159,10 @@ class Server:
             self.config.batch_timeout_s,
             workers=self.config.threads,
         )
+        self._retiring = {t for t in self._retiring if not t.done()}
         for old in [k for k in self.batchers if k[0] < model.version]:
             retired = self.batchers.pop(old)
             self._retiring.add(asyncio.get_running_loop().create_task(retired.drain_and_close()))
-            self._retiring = {t for t in self._retiring if not t.done()}
         self.batchers[key] = batcher
         return batcher
 
