@@ -24,6 +24,7 @@ import numpy as np
 from common import KAGGLE, table
 
 FOLDS = 5
+REPEATS = 3
 SEED = 0
 
 
@@ -36,8 +37,9 @@ def load() -> tuple[list[str], np.ndarray]:
     return [r["text"] for r in rows], np.array([int(r["target"]) for r in rows])
 
 
-def folds(y: np.ndarray) -> list[np.ndarray]:
-    rng = np.random.default_rng(SEED)
+def folds(y: np.ndarray, repeat: int = 0) -> list[np.ndarray]:
+    """Stratified test folds of one repeat (seeded by the repeat: the same for every model)."""
+    rng = np.random.default_rng(SEED + repeat)
     parts: list[list[int]] = [[] for _ in range(FOLDS)]
     for label in (0, 1):
         idx = rng.permutation(np.flatnonzero(y == label))
@@ -52,27 +54,40 @@ def f1(y: np.ndarray, predicted: np.ndarray) -> float:
     return binary_metrics(y, predicted.astype(float), 0.5).f1
 
 
-def ours_fold(texts, y, train_idx, test_idx, glove, config) -> float:
+def ours_fold(texts, y, train_idx, test_idx, glove, config) -> dict[str, float]:
+    """F1 on the test fold at the exported threshold (``f1``), at 0.5 and at the validation-best one."""
     import tensorflow as tf
 
-    from tweet_classifier import Tweets, train
+    from tweet_classifier import Tweets, best_threshold, train
 
     tweets = Tweets(
         [str(i) for i in train_idx], [texts[i] for i in train_idx], [int(y[i]) for i in train_idx], "cv"
     )
     result = train(tweets, glove, None, config, verbose=0)
     probability = result.model.predict(tf.constant([texts[i] for i in test_idx]), batch_size=1024, verbose=0)
-    return f1(y[test_idx], probability.reshape(-1) >= result.metrics.threshold)
+    probability = probability.reshape(-1)
+    valid_best = best_threshold(result.valid_y, result.valid_probability)
+    return {
+        "f1": f1(y[test_idx], probability >= result.metrics.threshold),
+        "f1@0.5": f1(y[test_idx], probability >= 0.5),
+        "f1@valid": f1(y[test_idx], probability >= valid_best),
+    }
 
 
-def tfidf_fold(texts, y, train_idx, test_idx) -> float:
+def tfidf_fold(texts, y, train_idx, test_idx, words: bool = False) -> float:
+    """The peers: char_wb 2-5 TF-IDF (+ word 1-2 with ``words``) + LogisticRegression C=4, threshold 0.5."""
+    from scipy.sparse import hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)
-    x_train = vectorizer.fit_transform([texts[i] for i in train_idx])
+    vectorizers = [TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)]
+    if words:
+        vectorizers.append(TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True))
+    train_texts, test_texts = [texts[i] for i in train_idx], [texts[i] for i in test_idx]
+    x_train = hstack([v.fit_transform(train_texts) for v in vectorizers]).tocsr()
+    x_test = hstack([v.transform(test_texts) for v in vectorizers]).tocsr()
     model = LogisticRegression(C=4.0, max_iter=2000).fit(x_train, y[train_idx])
-    return f1(y[test_idx], model.predict(vectorizer.transform([texts[i] for i in test_idx])))
+    return f1(y[test_idx], model.predict(x_test))
 
 
 def bilstm_peer(glove, epochs: int = 10):
@@ -118,29 +133,83 @@ def bilstm_fold(texts, y, train_idx, test_idx, glove) -> float:
     return f1(y[test_idx], probability.reshape(-1) >= 0.5)
 
 
-def cv(texts, y, glove, config) -> None:
-    parts = folds(y)
-    scores: dict[str, list[float]] = {
-        "tweetclf (ours)": [],
-        "char 2-5 TF-IDF + LogReg": [],
-        "BiLSTM(64) peer": [],
+CV_CACHE = Path(__file__).resolve().parent / ".cache" / "cv_scores.json"
+
+
+def cv_systems(config):
+    """name -> function(texts, y, train_idx, test_idx, glove) -> {score name: F1}."""
+    ours = {
+        "ours: hybrid (default)": replace(config, model="hybrid"),
+        "ours: linear member": replace(config, model="linear"),
+        "ours: lstm member": replace(config, model="lstm"),
     }
-    for k, test_idx in enumerate(parts):
-        train_idx = np.concatenate([p for j, p in enumerate(parts) if j != k])
-        scores["tweetclf (ours)"].append(ours_fold(texts, y, train_idx, test_idx, glove, config))
-        scores["char 2-5 TF-IDF + LogReg"].append(tfidf_fold(texts, y, train_idx, test_idx))
-        scores["BiLSTM(64) peer"].append(bilstm_fold(texts, y, train_idx, test_idx, glove))
-        print(
-            f"fold {k + 1}/{FOLDS}: " + "  ".join(f"{n} {s[-1]:.4f}" for n, s in scores.items()), flush=True
-        )
-    ours = np.mean(scores["tweetclf (ours)"])
-    rows = [("model", "mean F1", "std", "ours - peer")]
-    for name, values in scores.items():
-        rows.append(
-            (name, f"{np.mean(values):.4f}", f"{np.std(values):.4f}", f"{ours - np.mean(values):+.4f}")
-        )
-    print(f"\n{FOLDS}-fold stratified CV F1 (class 1), Kaggle train.csv ({len(y):,} tweets)")
-    print(table(rows))
+    systems = {
+        name: (lambda c: lambda t, y, tr, te, g: ours_fold(t, y, tr, te, g, c))(c) for name, c in ours.items()
+    }
+    systems["peer: char+word TF-IDF LR (C=4)"] = lambda t, y, tr, te, g: {
+        "f1": tfidf_fold(t, y, tr, te, words=True)
+    }
+    systems["peer: char TF-IDF LR (C=4)"] = lambda t, y, tr, te, g: {"f1": tfidf_fold(t, y, tr, te)}
+    systems["peer: BiLSTM(64)"] = lambda t, y, tr, te, g: {"f1": bilstm_fold(t, y, tr, te, g)}
+    return systems
+
+
+def cv(texts, y, glove, config) -> None:
+    """Repeated stratified CV (REPEATS x FOLDS, the same folds for everyone), mean +- standard error.
+
+    Scores are cached per system and fold in bench/.cache/cv_scores.json (keyed by the
+    system, the config and the fold), so a rerun only trains what is new; ``--fresh`` ignores it.
+    """
+    import json
+
+    repeats = int(next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--repeats=")), REPEATS))
+    only = [a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--only=")]
+    cache: dict[str, dict[str, float]] = {}
+    if CV_CACHE.exists() and "--fresh" not in sys.argv:
+        cache = json.loads(CV_CACHE.read_text())
+    systems = cv_systems(config)
+    if only:
+        systems = {k: v for k, v in systems.items() if any(o in k for o in only)}
+    scores: dict[str, dict[str, list[float]]] = {name: {} for name in systems}
+    for repeat in range(repeats):
+        parts = folds(y, repeat)
+        for k, test_idx in enumerate(parts):
+            train_idx = np.concatenate([p for j, p in enumerate(parts) if j != k])
+            for name, run in systems.items():
+                key = f"{name} | {config} | repeat {repeat} fold {k}"
+                if key not in cache:
+                    cache[key] = run(texts, y, train_idx, test_idx, glove)
+                    CV_CACHE.parent.mkdir(parents=True, exist_ok=True)
+                    CV_CACHE.write_text(json.dumps(cache, indent=1))
+                for score, value in cache[key].items():
+                    scores[name].setdefault(score, []).append(value)
+            print(
+                f"repeat {repeat + 1} fold {k + 1}: "
+                + "  ".join(f"{n.split(': ')[1]} {s['f1'][-1]:.4f}" for n, s in scores.items()),
+                flush=True,
+            )
+    print(cv_table(scores, len(y), repeats))
+
+
+def cv_table(scores: dict[str, dict[str, list[float]]], rows: int, repeats: int) -> str:
+    """Mean +- standard error over all folds; paired difference against the strongest peer."""
+    peers = {n: s["f1"] for n, s in scores.items() if n.startswith("peer")}
+    best_peer = max(peers, key=lambda n: np.mean(peers[n])) if peers else None
+    out = [("model", "mean F1", "+- s.e.", f"vs {best_peer.split(': ')[1] if best_peer else '-'} (paired)")]
+    for name, by_score in scores.items():
+        for score, values in by_score.items():
+            label = name if score == "f1" else f"{name}, threshold {score.split('@')[1]}"
+            v = np.asarray(values)
+            diff = ""
+            if best_peer is not None and name != best_peer:
+                d = v - np.asarray(peers[best_peer])
+                diff = f"{d.mean():+.4f} +- {d.std(ddof=1) / np.sqrt(len(d)):.4f}"
+            out.append((label, f"{v.mean():.4f}", f"{v.std(ddof=1) / np.sqrt(len(v)):.4f}", diff))
+    n = len(next(iter(next(iter(scores.values())).values())))
+    return (
+        f"\n{repeats} x {FOLDS}-fold stratified CV F1 (class 1), Kaggle train.csv ({rows:,} tweets), "
+        f"{n} folds per model; s.e. = std / sqrt(folds)\n" + table(out)
+    )
 
 
 def balance_sweep(texts, y, glove, config) -> None:
@@ -150,7 +219,9 @@ def balance_sweep(texts, y, glove, config) -> None:
         scores = []
         for k, test_idx in enumerate(parts):
             train_idx = np.concatenate([p for j, p in enumerate(parts) if j != k])
-            scores.append(ours_fold(texts, y, train_idx, test_idx, glove, replace(config, balance=strategy)))
+            scores.append(
+                ours_fold(texts, y, train_idx, test_idx, glove, replace(config, balance=strategy))["f1"]
+            )
         rows.append((strategy, f"{np.mean(scores):.4f}", f"{np.std(scores):.4f}"))
         print(f"{strategy}: {np.mean(scores):.4f}", flush=True)
     print(f"\nbalancing strategies, {FOLDS}-fold CV F1")
@@ -184,7 +255,7 @@ def variants(texts, y, glove, config) -> None:
         scores = []
         for k, test_idx in enumerate(parts):
             train_idx = np.concatenate([p for j, p in enumerate(parts) if j != k])
-            scores.append(ours_fold(texts, y, train_idx, test_idx, glove, variant))
+            scores.append(ours_fold(texts, y, train_idx, test_idx, glove, variant)["f1"])
         mean = float(np.mean(scores))
         base = mean if base is None else base
         rows.append((name, f"{mean:.4f}", f"{np.std(scores):.4f}", f"{mean - base:+.4f}"))

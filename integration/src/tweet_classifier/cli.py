@@ -205,18 +205,29 @@ def cmd_train(args: argparse.Namespace) -> int:
     vectors = load_vectors(args.vectors)
     result = train(tweets, vectors, args.model_dir, config, verbose=0 if args.quiet else None)
     m = result.metrics
+    linear = result.members.get("linear")
+    if linear and config.model != "linear":
+        oof = linear["out_of_fold"]
+        print(
+            f"linear member, out-of-fold: F1 {oof['f1']:.3f}  threshold {oof['threshold']:.2f}  "
+            f"({oof['count']} tweets, {config.folds} folds)"
+        )
     print(
-        f"validation: F1 {m.f1:.3f}  precision {m.precision:.3f}  recall {m.recall:.3f}  "
+        f"{'out-of-fold' if config.model == 'linear' else 'validation'}: F1 {m.f1:.3f}  "
+        f"precision {m.precision:.3f}  recall {m.recall:.3f}  "
         f"accuracy {m.accuracy:.3f}  threshold {m.threshold:.2f}  ({m.count} tweets)"
     )
     print(f"model:  {result.version_dir}")
     print(f"report: {result.version_dir / 'report' if result.version_dir else '-'}")
     if "export_bytes" in result.sizes:
-        export_mb, raw_mb = result.sizes["export_bytes"] / 1e6, result.sizes["vectors_raw_bytes"] / 1e6
-        print(
-            f"size:   {export_mb:.1f} MB exported for {raw_mb:.1f} MB of vocabulary + vectors "
-            f"({export_mb / raw_mb:.2f}x)"
-        )
+        export_mb = result.sizes["export_bytes"] / 1e6
+        parts = []
+        if "vectors_raw_bytes" in result.sizes:
+            raw_mb = result.sizes["vectors_raw_bytes"] / 1e6
+            parts.append(f"{raw_mb:.1f} MB of vocabulary + vectors ({export_mb / raw_mb:.2f}x)")
+        if "ngrams_raw_bytes" in result.sizes:
+            parts.append(f"{result.sizes['ngrams_raw_bytes'] / 1e6:.1f} MB of n-gram vocabulary")
+        print(f"size:   {export_mb:.1f} MB exported for {', '.join(parts)}")
     print(f"time:   {result.timings.get('total_s', 0):.1f} s")
     return 0
 

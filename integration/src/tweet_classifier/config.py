@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 BALANCING = ("class-weight", "undersample", "oversample", "none")
+MODELS = ("hybrid", "lstm", "linear")
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,9 @@ class TrainConfig:
     50
     """
 
+    model: str = "hybrid"
+    linear_c: float = 2.0
+    folds: int = 5
     sequence_length: int = 30
     unit_multiplier: float = 1.0
     lstm_stacks: int = 2
@@ -41,6 +45,9 @@ class TrainConfig:
 
     def __post_init__(self) -> None:
         checks = [
+            ("model", self.model in MODELS, f"one of {', '.join(MODELS)}"),
+            ("linear_c", self.linear_c > 0, "> 0"),
+            ("folds", self.folds >= 2, ">= 2"),
             ("sequence_length", self.sequence_length >= 1, ">= 1"),
             ("unit_multiplier", self.unit_multiplier > 0, "> 0"),
             ("lstm_stacks", self.lstm_stacks >= 1, ">= 1"),
@@ -85,7 +92,7 @@ class TrainConfig:
                 )
             else:
                 kind = {"int": int, "float": float, "str": str}[str(field.type)]
-                choices = BALANCING if field.name == "balance" else None
+                choices = {"balance": BALANCING, "model": MODELS}.get(field.name)
                 group.add_argument(
                     flag, type=kind, default=default, choices=choices, help=f"(default: {default})"
                 )

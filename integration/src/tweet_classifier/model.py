@@ -1,7 +1,12 @@
-"""The classifier: GloveLookup -> Conv1D -> MaxPool1D -> stacked LSTM -> Dense(sigmoid).
+"""The recurrent member: GloveLookup -> Conv1D -> MaxPool1D -> stacked LSTM -> Dense(sigmoid).
 
 With ``ngrams=True`` a fastText-style branch (hashed word and character n-grams,
 averaged embeddings) is concatenated to the LSTM output before the last Dense layer.
+
+With a ``linear`` member (the hybrid) the last Dense layer gives a logit that is added to
+the linear member's logit before the sigmoid: the LSTM learns a correction of the linear
+model (stacking). In training that logit is an input (``offset``, the linear member's
+out-of-fold logit of each tweet); in the exported text model it is the linear layer itself.
 """
 
 from __future__ import annotations
@@ -22,14 +27,15 @@ MAX_NGRAMS = 512
 
 
 def build_models(
-    lookup: GloveLookup, config: TrainConfig
+    lookup: GloveLookup, config: TrainConfig, linear: keras.layers.Layer | None = None
 ) -> tuple[keras.Model, keras.Model, HashedNgrams | None]:
     """Models sharing every layer: ``(ids_model, text_model, ngram_hasher)``.
 
     ``ids_model`` takes token ids ``[batch, sequence_length]`` (plus hashed n-gram ids
-    ``[batch, 512]`` with ``ngrams=True``): training looks everything up once in the input
-    pipeline, and ``model.fit`` never sees strings, which Keras' distribution strategies
-    cannot reduce. ``text_model`` takes raw strings ``[batch]`` and is the one exported.
+    ``[batch, 512]`` with ``ngrams=True``, plus the linear logit ``[batch, 1]`` with
+    ``linear``): training looks everything up once in the input pipeline, and
+    ``model.fit`` never sees strings, which Keras' distribution strategies cannot reduce.
+    ``text_model`` takes raw strings ``[batch]`` and is the one exported.
     ``ngram_hasher`` (or ``None``) turns texts into the n-gram ids for ``ids_model``.
     """
     layers: list[keras.layers.Layer] = [
@@ -53,7 +59,15 @@ def build_models(
             keras.layers.BatchNormalization(name=f"batch_norm_{i + 1}"),
             keras.layers.Dropout(config.dropout, seed=config.seed + i, name=f"dropout_{i + 1}"),
         ]
-    output = keras.layers.Dense(1, activation="sigmoid", name="probability")
+    if linear is None:
+        output = keras.layers.Dense(1, activation="sigmoid", name="probability")
+    else:
+        dense_logit = keras.layers.Dense(1, name="lstm_logit")
+        add = keras.layers.Add(name="logit")
+        sigmoid = keras.layers.Activation("sigmoid", name="probability")
+
+        def output(x: keras.KerasTensor, offset: keras.KerasTensor) -> keras.KerasTensor:
+            return sigmoid(add([dense_logit(x), offset]))
 
     hasher = None
     if config.ngrams:
@@ -64,21 +78,45 @@ def build_models(
         ngram_pool = keras.layers.GlobalAveragePooling1D(name="ngram_mean")
         concat = keras.layers.Concatenate(name="features")
 
-    def head(vectors: keras.KerasTensor, ngram_ids: keras.KerasTensor | None) -> keras.KerasTensor:
+    def head(
+        vectors: keras.KerasTensor, ngram_ids: keras.KerasTensor | None, offset: keras.KerasTensor | None
+    ) -> keras.KerasTensor:
         x = vectors
         for layer in layers:
             x = layer(x)
         if ngram_ids is not None:
             x = concat([x, ngram_pool(ngram_embedding(ngram_ids))])
-        return output(x)
+        return output(x) if offset is None else output(x, offset)  # type: ignore[call-arg]
 
     ids = keras.Input(shape=(config.sequence_length,), dtype="int64", name="token_ids")
     text = keras.Input(shape=(), dtype="string", name="text")
-    if hasher is None:
-        ids_model = keras.Model(ids, head(lookup(ids), None), name="tweetclf_ids")
-        text_model = keras.Model(text, head(lookup(text), None), name="tweetclf")
-    else:
+    ids_inputs: list[keras.KerasTensor] = [ids]
+    grams = offset = None
+    if hasher is not None:
         grams = keras.Input(shape=(MAX_NGRAMS,), dtype="int64", name="ngram_ids")
-        ids_model = keras.Model([ids, grams], head(lookup(ids), grams), name="tweetclf_ids")
-        text_model = keras.Model(text, head(lookup(text), hasher(text)), name="tweetclf")
+        ids_inputs.append(grams)
+    if linear is not None:
+        offset = keras.Input(shape=(1,), dtype="float32", name="offset")
+        ids_inputs.append(offset)
+    ids_model = keras.Model(
+        ids_inputs[0] if len(ids_inputs) == 1 else ids_inputs,
+        head(lookup(ids), grams, offset),
+        name="tweetclf_ids",
+    )
+    text_model = keras.Model(
+        text,
+        head(
+            lookup(text),
+            hasher(text) if hasher is not None else None,
+            linear(text) if linear is not None else None,
+        ),
+        name="tweetclf",
+    )
     return ids_model, text_model, hasher
+
+
+def linear_model(linear: keras.layers.Layer) -> keras.Model:
+    """The linear member alone as a text model: raw strings -> probability ``[batch, 1]``."""
+    text = keras.Input(shape=(), dtype="string", name="text")
+    probability = keras.layers.Activation("sigmoid", name="probability")(linear(text))
+    return keras.Model(text, probability, name="tweetclf_linear")

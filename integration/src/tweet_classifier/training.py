@@ -35,6 +35,9 @@ class TrainResult:
     timings: dict[str, float] = field(default_factory=dict)
     vocabulary_size: int = 0
     sizes: dict[str, int] = field(default_factory=dict)
+    members: dict[str, Any] = field(default_factory=dict)
+    valid_y: Any = None  # the held-out labels the metrics were computed on
+    valid_probability: Any = None  # and the model's probabilities for them
 
 
 def training_vocabulary(texts: list[str]) -> set[str]:
@@ -67,7 +70,12 @@ def train(
     is_chief: bool = True,
     verbose: int | None = None,
 ) -> TrainResult:
-    """Train, tune the threshold on the validation split, export ``model_dir/<N+1>`` (chief only).
+    """Train the ``config.model`` members, choose the threshold, export ``model_dir/<N+1>`` (chief only).
+
+    ``linear``: n-gram TF-IDF logistic regression, threshold from its out-of-fold scores.
+    ``lstm``: the recurrent model alone, early stopping and threshold on the validation split.
+    ``hybrid``: the LSTM learns a correction of the linear member's out-of-fold logit; the
+    threshold comes from the linear member's out-of-fold scores of every tweet.
 
     ``vectors``: a :class:`glove_lookup.WordVectors` or anything ``WordVectors.load`` takes.
     ``model_dir=None`` trains and evaluates without exporting.
@@ -76,7 +84,7 @@ def train(
     import tensorflow as tf
 
     from glove_lookup import GloveLookup, WordVectors
-    from tweet_classifier.model import build_models
+    from tweet_classifier.model import build_models, linear_model
 
     if tweets.targets is None:
         raise ValueError("training needs labelled tweets")
@@ -85,84 +93,140 @@ def train(
     started = time.perf_counter()
     keras.utils.set_random_seed(config.seed)
     frame = pd.DataFrame({"text": tweets.texts, "target": tweets.targets})
-    train_frame, valid_frame = stratified_split(
-        frame, "target", test_size=config.valid_size, seed=config.seed
-    )
-    train_frame, weights = balance(train_frame, config)
+    linear = None
+    members: dict[str, Any] = {}
+    if config.model in ("linear", "hybrid"):
+        from tweet_classifier.linear import fit_linear
 
-    wv = vectors if isinstance(vectors, WordVectors) else WordVectors.load(vectors)
-    wv = wv.restrict(vocabulary=training_vocabulary(list(train_frame["text"])), top_n=config.vocab_top_n)
-    scope = strategy.scope() if strategy is not None else contextlib.nullcontext()
-    with scope:
-        lookup = GloveLookup(wv, sequence_length=config.sequence_length, trainable=config.trainable_vectors)
-        ids_model, text_model, hasher = build_models(lookup, config)
-        ids_model.compile(
-            optimizer=keras.optimizers.Adam(config.learning_rate),
-            loss="binary_crossentropy",
-            metrics=["accuracy"],
+        linear = fit_linear(
+            list(frame["text"]),
+            frame["target"].to_numpy(),
+            c=config.linear_c,
+            folds=config.folds,
+            seed=config.seed,
         )
+        frame["offset"] = linear.oof_logit
+        oof_metrics = binary_metrics(frame["target"], _sigmoid(linear.oof_logit), linear.oof_threshold)
+        members["linear"] = {
+            "out_of_fold": oof_metrics.to_dict(),
+            "vocabulary_size": len(linear.vocabulary.grams),
+            "char_ngrams": linear.vocabulary.num_char,
+            "word_ngrams": linear.vocabulary.num_word,
+        }
+    linear_fitted = time.perf_counter()
 
-    def features(texts: list[str]) -> Any:
-        """What the ids model takes: token ids (and hashed n-gram ids), computed once."""
-        tensor = tf.constant(texts)
-        token_ids = lookup.token_ids(tensor)
-        return token_ids if hasher is None else (token_ids, hasher(tensor))
-
-    train_ids = features(list(train_frame["text"]))
-    valid_ids = features(list(valid_frame["text"]))
-    train_y = train_frame["target"].to_numpy(np.float32)
-    valid_y = valid_frame["target"].to_numpy(np.float32)
-    dataset = (
-        tf.data.Dataset.from_tensor_slices((train_ids, train_y))
-        .shuffle(len(train_y), seed=config.seed, reshuffle_each_iteration=True)
-        .batch(config.batch_size)
-        .prefetch(tf.data.AUTOTUNE)
-    )
-    validation = tf.data.Dataset.from_tensor_slices((valid_ids, valid_y)).batch(1024)
-    prepared = time.perf_counter()
-
-    if verbose is None:
-        verbose = 1 if sys.stdout.isatty() else 2
-    if strategy is None:
-        callbacks = [
-            keras.callbacks.EarlyStopping(
-                monitor="val_loss", patience=config.patience, restore_best_weights=True
-            )
-        ]
-        fit = ids_model.fit(
-            dataset,
-            validation_data=validation,
-            epochs=config.epochs,
-            class_weight=weights,
-            shuffle=False,  # the dataset reshuffles every epoch itself
-            callbacks=callbacks,
-            verbose=verbose,
-        )
-        history = {k: [float(v) for v in values] for k, values in fit.history.items()}
+    wv: Any = None
+    history: dict[str, list[float]] = {}
+    if config.model == "linear":
+        assert linear is not None
+        text_model = linear_model(linear.layer)
+        threshold = linear.oof_threshold
+        valid_y = frame["target"].to_numpy(np.float32)
+        probability = _sigmoid(linear.oof_logit)
+        metrics = oof_metrics
+        train_rows, valid_rows = len(frame), 0
+        prepared = trained = time.perf_counter()
     else:
-        from tweet_classifier.distributed import fit_distributed
-
-        history = fit_distributed(
-            ids_model,
-            strategy,
-            dataset,
-            (valid_ids, valid_y),
-            config,
-            weights,
-            steps=-(-len(train_y) // config.batch_size),
+        train_frame, valid_frame = stratified_split(
+            frame, "target", test_size=config.valid_size, seed=config.seed
         )
-    trained = time.perf_counter()
+        weights = None
+        if linear is None:  # the hybrid keeps the natural class balance: its offset is calibrated
+            train_frame, weights = balance(train_frame, config)
 
-    probability = ids_model.predict(validation, verbose=0).reshape(-1)
-    threshold = best_threshold(valid_y, probability)
-    metrics = binary_metrics(valid_y, probability, threshold)
-    timings = {"prepare_s": prepared - started, "train_s": trained - prepared}
-    sizes = {"vectors_raw_bytes": wv.matrix.nbytes + sum(len(w.encode("utf-8")) + 1 for w in wv.words)}
+        wv = vectors if isinstance(vectors, WordVectors) else WordVectors.load(vectors)
+        wv = wv.restrict(vocabulary=training_vocabulary(list(train_frame["text"])), top_n=config.vocab_top_n)
+        scope = strategy.scope() if strategy is not None else contextlib.nullcontext()
+        with scope:
+            lookup = GloveLookup(wv, sequence_length=config.sequence_length, trainable=config.trainable_vectors)
+            ids_model, text_model, hasher = build_models(
+                lookup, config, linear.layer if linear is not None else None
+            )
+            ids_model.compile(
+                optimizer=keras.optimizers.Adam(config.learning_rate),
+                loss="binary_crossentropy",
+                metrics=["accuracy"],
+            )
+
+        def features(part: pd.DataFrame) -> Any:
+            """What the ids model takes: token ids (+ hashed n-gram ids, + linear logit), computed once."""
+            tensor = tf.constant(list(part["text"]))
+            inputs: list[Any] = [lookup.token_ids(tensor)]
+            if hasher is not None:
+                inputs.append(hasher(tensor))
+            if linear is not None:
+                inputs.append(part["offset"].to_numpy(np.float32).reshape(-1, 1))
+            return inputs[0] if len(inputs) == 1 else tuple(inputs)
+
+        train_ids = features(train_frame)
+        valid_ids = features(valid_frame)
+        train_y = train_frame["target"].to_numpy(np.float32)
+        valid_y = valid_frame["target"].to_numpy(np.float32)
+        dataset = (
+            tf.data.Dataset.from_tensor_slices((train_ids, train_y))
+            .shuffle(len(train_y), seed=config.seed, reshuffle_each_iteration=True)
+            .batch(config.batch_size)
+            .prefetch(tf.data.AUTOTUNE)
+        )
+        validation = tf.data.Dataset.from_tensor_slices((valid_ids, valid_y)).batch(1024)
+        prepared = time.perf_counter()
+
+        if verbose is None:
+            verbose = 1 if sys.stdout.isatty() else 2
+        if strategy is None:
+            callbacks = [
+                keras.callbacks.EarlyStopping(
+                    monitor="val_loss", patience=config.patience, restore_best_weights=True
+                )
+            ]
+            fit = ids_model.fit(
+                dataset,
+                validation_data=validation,
+                epochs=config.epochs,
+                class_weight=weights,
+                shuffle=False,  # the dataset reshuffles every epoch itself
+                callbacks=callbacks,
+                verbose=verbose,
+            )
+            history = {k: [float(v) for v in values] for k, values in fit.history.items()}
+        else:
+            from tweet_classifier.distributed import fit_distributed
+
+            history = fit_distributed(
+                ids_model,
+                strategy,
+                dataset,
+                (valid_ids, valid_y),
+                config,
+                weights,
+                steps=-(-len(train_y) // config.batch_size),
+            )
+        trained = time.perf_counter()
+
+        # Validation tweets were out of fold for the linear member too: an honest estimate.
+        probability = ids_model.predict(validation, verbose=0).reshape(-1)
+        if linear is None:
+            threshold = best_threshold(valid_y, probability)
+        else:  # chosen on the linear member's out-of-fold scores of every tweet, not on ~10%
+            threshold = linear.oof_threshold
+            members["hybrid_validation_best_threshold"] = best_threshold(valid_y, probability)
+        metrics = binary_metrics(valid_y, probability, threshold)
+        train_rows, valid_rows = len(train_y), len(valid_y)
+    timings = {
+        "linear_s": linear_fitted - started,
+        "prepare_s": prepared - linear_fitted,
+        "train_s": trained - prepared,
+    }
+    sizes = {}
+    if wv is not None:
+        sizes["vectors_raw_bytes"] = wv.matrix.nbytes + sum(len(w.encode("utf-8")) + 1 for w in wv.words)
+    if linear is not None:
+        sizes["ngrams_raw_bytes"] = sum(len(g.encode("utf-8")) + 1 for g in linear.vocabulary.grams)
     metadata = {
         "config": config.to_dict(),
-        "vocabulary_size": len(wv),
-        "train_rows": len(train_y),
-        "valid_rows": len(valid_y),
+        "vocabulary_size": len(wv) if wv is not None else 0,
+        "train_rows": train_rows,
+        "valid_rows": valid_rows,
         "source": tweets.source,
     }
 
@@ -182,7 +246,13 @@ def train(
             valid_y,
             probability,
             history=history,
-            extra={"timings": timings, "epochs_run": len(history.get("loss", [])), **sizes, **metadata},
+            extra={
+                "timings": timings,
+                "epochs_run": len(history.get("loss", [])),
+                "members": members,
+                **sizes,
+                **metadata,
+            },
         )
 
     version_dir = None
@@ -192,4 +262,19 @@ def train(
         else:  # every worker must take part in saving; the others write to a scratch dir
             with tempfile.TemporaryDirectory(prefix="tweetclf-worker-") as scratch:
                 export_serving_model(text_model, threshold, Path(scratch) / "export", metadata)
-    return TrainResult(version_dir, metrics, text_model, history, timings, len(wv), sizes)
+    return TrainResult(
+        version_dir,
+        metrics,
+        text_model,
+        history,
+        timings,
+        len(wv) if wv is not None else 0,
+        sizes,
+        members,
+        valid_y,
+        probability,
+    )
+
+
+def _sigmoid(logit: Any) -> np.ndarray:
+    return np.asarray(1 / (1 + np.exp(-np.asarray(logit, np.float64))))

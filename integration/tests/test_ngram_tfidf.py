@@ -1,0 +1,121 @@
+"""The linear member: in-graph TF-IDF features equal the NumPy features the solver is fitted on."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import tensorflow as tf
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tweet_classifier import read_tweets, sample_csv
+from tweet_classifier.linear import fit_linear, fold_ids
+from tweet_classifier.ngram_tfidf import (
+    WORD_PREFIX,
+    GramCounts,
+    NgramTfidf,
+    NgramVocabulary,
+    clean,
+    ngrams,
+    tfidf_matrix,
+)
+
+SAMPLE = read_tweets(sample_csv(), labelled=True)
+TEXTS = list(SAMPLE.texts)
+Y = np.array(SAMPLE.targets)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    return fit_linear(TEXTS, Y, c=2.0, folds=5, seed=0)
+
+
+def dense(features: tf.SparseTensor) -> np.ndarray:
+    return tf.sparse.to_dense(features).numpy()
+
+
+def test_cleaning_and_grams() -> None:
+    assert clean(tf.constant(["RT @Fire_Dept: FIRE &amp; #Smoke https://t.co/x"])).numpy()[0] == (
+        b"rt @user: fire & smoke url"
+    )
+    grams = [g.decode() for g in ngrams(tf.constant(["ab c"]))[0].numpy()]
+    # char_wb: " ab " -> 4 + 3 + 2 + 1 grams, " c " -> 3 + 2 + 1; words of >= 2 chars: "ab"
+    assert sorted(g for g in grams if not g.startswith(WORD_PREFIX)) == sorted(
+        [" ", "a", "b", " ", " a", "ab", "b ", " ab", "ab ", " ab ", " ", "c", " ", " c", "c ", " c "]
+    )
+    assert [g for g in grams if g.startswith(WORD_PREFIX)] == [WORD_PREFIX + "ab"]
+
+
+def test_layer_features_equal_solver_features_on_real_tweets(fitted) -> None:
+    """What the layer computes in the graph is the matrix the solver was fitted on."""
+    counts = GramCounts.of(TEXTS)
+    solver_features = tfidf_matrix(counts, fitted.vocabulary)
+    np.testing.assert_allclose(
+        dense(fitted.layer.features(tf.constant(TEXTS))), solver_features.toarray(), atol=1e-6
+    )
+    logits = fitted.layer(tf.constant(TEXTS)).numpy().reshape(-1)
+    np.testing.assert_allclose(logits, solver_features @ fitted.coef + fitted.intercept, atol=1e-5)
+    # each block of every non-empty row is L2-normalised
+    for row in solver_features.toarray()[:10]:
+        chars, words = row[: fitted.vocabulary.num_char], row[fitted.vocabulary.num_char :]
+        for block in (chars, words):
+            assert np.linalg.norm(block) == pytest.approx(1.0, abs=1e-5) or not block.any()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(max_size=120), min_size=1, max_size=6))
+def test_features_match_numpy_for_any_text(fitted, texts: list[str]) -> None:
+    """Unseen n-grams (any Unicode, empty texts) are dropped the same way in both paths."""
+    counts = GramCounts.of(texts)
+    expected = tfidf_matrix(counts, fitted.vocabulary).toarray()
+    np.testing.assert_allclose(dense(fitted.layer.features(tf.constant(texts))), expected, atol=1e-6)
+
+
+def test_vocabulary_min_df_and_idf() -> None:
+    counts = GramCounts.of(["fire fire", "fire near"])
+    vocab = NgramVocabulary.fit(counts, char_min_df=2, word_min_df=2)
+    assert all(not g.startswith(WORD_PREFIX) for g in vocab.grams[: vocab.num_char])
+    assert vocab.grams[vocab.num_char :] == [WORD_PREFIX + "fire"]
+    idf = dict(zip(vocab.grams, vocab.idf, strict=True))
+    assert idf[" fire "] == pytest.approx(np.log(3 / 3) + 1)  # in both texts
+    assert "near" not in "".join(vocab.grams)  # only in one text
+
+
+def test_empty_and_unknown_texts_give_the_bias(fitted) -> None:
+    logits = fitted.layer(tf.constant(["", "   ", "\t\n"])).numpy().reshape(-1)
+    np.testing.assert_allclose(logits, fitted.intercept, atol=1e-6)
+
+
+def test_out_of_fold_logits_are_not_in_sample(fitted) -> None:
+    """Each text's out-of-fold logit comes from a model that did not see it: it differs from
+    the final model's in-sample logit, and it is less confident on average."""
+    in_sample = fitted.layer(tf.constant(TEXTS)).numpy().reshape(-1)
+    assert not np.allclose(in_sample, fitted.oof_logit)
+    margin = np.where(Y == 1, 1, -1)
+    assert (in_sample * margin).mean() > (fitted.oof_logit * margin).mean()
+    assert 0.05 <= fitted.oof_threshold <= 0.95
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.integers(0, 2), min_size=1, max_size=60), st.integers(2, 6), st.integers(0, 99))
+def test_fold_ids_are_stratified(labels: list[int], folds: int, seed: int) -> None:
+    y = np.array(labels)
+    ids = fold_ids(y, folds, seed)
+    assert ids.min() >= 0 and ids.max() < folds
+    for label in np.unique(y):
+        per_fold = np.bincount(ids[y == label], minlength=folds)
+        assert per_fold.max() - per_fold.min() <= 1
+    # over all labels the folds differ in size by at most one too
+    sizes = np.bincount(ids, minlength=folds)
+    assert sizes.max() - sizes.min() <= 1
+    np.testing.assert_array_equal(ids, fold_ids(y, folds, seed))
+
+
+def test_layer_validates_and_round_trips_config(fitted) -> None:
+    with pytest.raises(ValueError, match="weights must have shape"):
+        NgramTfidf(fitted.vocabulary, weights=np.ones(3))
+    with pytest.raises(ValueError, match="non-empty vocabulary"):
+        NgramTfidf()
+    config = fitted.layer.get_config()
+    restored = NgramTfidf.from_config(config)
+    assert restored.get_config() == config
