@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -54,7 +55,7 @@ def f1(y: np.ndarray, predicted: np.ndarray) -> float:
     return binary_metrics(y, predicted.astype(float), 0.5).f1
 
 
-def ours_fold(texts, y, train_idx, test_idx, glove, config) -> dict[str, float]:
+def ours_fold(texts, y, train_idx, test_idx, glove, *, config) -> dict[str, float]:
     """F1 on the test fold at the exported threshold (``f1``), at 0.5 and at the validation-best one."""
     import tensorflow as tf
 
@@ -143,9 +144,7 @@ def cv_systems(config):
         "ours: linear member": replace(config, model="linear"),
         "ours: lstm member": replace(config, model="lstm"),
     }
-    systems = {
-        name: (lambda c: lambda t, y, tr, te, g: ours_fold(t, y, tr, te, g, c))(c) for name, c in ours.items()
-    }
+    systems = {name: partial(ours_fold, config=c) for name, c in ours.items()}
     systems["peer: char+word TF-IDF LR (C=4)"] = lambda t, y, tr, te, g: {
         "f1": tfidf_fold(t, y, tr, te, words=True)
     }
@@ -220,7 +219,9 @@ def balance_sweep(texts, y, glove, config) -> None:
         for k, test_idx in enumerate(parts):
             train_idx = np.concatenate([p for j, p in enumerate(parts) if j != k])
             scores.append(
-                ours_fold(texts, y, train_idx, test_idx, glove, replace(config, balance=strategy))["f1"]
+                ours_fold(texts, y, train_idx, test_idx, glove, config=replace(config, balance=strategy))[
+                    "f1"
+                ]
             )
         rows.append((strategy, f"{np.mean(scores):.4f}", f"{np.std(scores):.4f}"))
         print(f"{strategy}: {np.mean(scores):.4f}", flush=True)
@@ -255,7 +256,7 @@ def variants(texts, y, glove, config) -> None:
         scores = []
         for k, test_idx in enumerate(parts):
             train_idx = np.concatenate([p for j, p in enumerate(parts) if j != k])
-            scores.append(ours_fold(texts, y, train_idx, test_idx, glove, variant)["f1"])
+            scores.append(ours_fold(texts, y, train_idx, test_idx, glove, config=variant)["f1"])
         mean = float(np.mean(scores))
         base = mean if base is None else base
         rows.append((name, f"{mean:.4f}", f"{np.std(scores):.4f}", f"{mean - base:+.4f}"))

@@ -49,6 +49,7 @@ def test_report_and_layout(trained) -> None:
     for key in ("f1", "precision", "recall", "accuracy", "threshold", "confusion", "timings", "history"):
         assert key in metrics
     assert metrics["export_bytes"] > metrics["vectors_raw_bytes"] > 0
+    assert metrics["config"]["model"] == "hybrid" and "linear" in metrics["members"]
     assert sum(map(sum, metrics["confusion"])) == metrics["valid_rows"]
     for png in ("learning_curves.png", "confusion_matrix.png", "precision_recall.png"):
         assert (report / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -56,6 +57,47 @@ def test_report_and_layout(trained) -> None:
 
 def test_fresh_process_reproduces_predictions(trained, tmp_path: Path) -> None:
     check_fresh_process(trained[0], tmp_path)
+
+
+@pytest.mark.parametrize("model", ["linear", "lstm"])
+def test_each_member_alone_exports_and_serves(model: str, small_config, glove, tmp_path: Path) -> None:
+    """Every member trains and exports alone (the default, the hybrid, is the ``trained`` fixture)."""
+    from dataclasses import replace
+
+    config = replace(small_config, model=model, epochs=1)
+    result = train(read_tweets(sample_csv(), labelled=True), glove, tmp_path / "m", config, verbose=0)
+    layers = {layer.name for layer in result.model.layers}
+    assert ("linear" in layers) == (model == "linear")
+    assert ("lstm_1" in layers) == (model == "lstm")
+    metrics = json.loads((result.version_dir / "report" / "metrics.json").read_text())
+    if model == "linear":  # scored out of fold on every training tweet, no validation split
+        assert metrics["count"] == metrics["train_rows"] == len(read_tweets(sample_csv(), labelled=True))
+        assert metrics["members"]["linear"]["out_of_fold"]["f1"] == metrics["f1"]
+    check_fresh_process(result, tmp_path)
+
+
+def test_hybrid_is_linear_plus_lstm_correction(trained) -> None:
+    """The exported hybrid's logit is the linear member's logit plus the LSTM's correction."""
+    result, _ = trained
+    model = result.model
+    texts = tf.constant(["Forest fire near La Ronge", "I love my new blender", ""])
+    linear_logit = model.get_layer("linear")(texts).numpy().reshape(-1)
+    probability = model.predict(texts, verbose=0).reshape(-1)
+    correction = np.log(probability / (1 - probability)) - linear_logit
+    assert not np.allclose(correction, 0, atol=1e-4)
+    linear = model.get_layer("linear")
+    saved = [linear.kernel.numpy(), linear.bias.numpy()]
+    try:  # with the linear member silenced, the model's logit is the correction alone
+        linear.kernel.assign(np.zeros_like(saved[0]))
+        linear.bias.assign(0.0)
+        alone = model.predict(texts, verbose=0).reshape(-1)
+    finally:
+        linear.kernel.assign(saved[0])
+        linear.bias.assign(saved[1])
+    np.testing.assert_allclose(correction, np.log(alone / (1 - alone)), atol=1e-3)
+    members = result.members
+    assert members["linear"]["out_of_fold"]["count"] == len(read_tweets(sample_csv(), labelled=True))
+    assert result.metrics.threshold == members["linear"]["out_of_fold"]["threshold"]
 
 
 def test_ngram_branch_exports_and_serves(small_config, glove, tmp_path: Path) -> None:
@@ -115,6 +157,7 @@ def test_exported_model_helper_and_size(trained, glove) -> None:
     assert len(vocabulary) == result.vocabulary_size
     assert vocabulary[:2000] == glove.words[:2000]  # the top-N of GloVe, in GloVe order, plus training words
     raw = sum(len(w.encode("utf-8")) + 1 for w in vocabulary) + len(vocabulary) * glove.dim * 4
+    raw += result.sizes["ngrams_raw_bytes"]  # the linear member's n-gram vocabulary (an asset too)
     variables = sum(f.stat().st_size for f in _files(result.version_dir / "variables"))
     assets = sum(f.stat().st_size for f in _files(result.version_dir / "assets"))
     other_weights = sum(int(np.prod(w.shape)) * 4 for w in result.model.weights if "embeddings" not in w.path)

@@ -9,6 +9,13 @@ from typing import Any
 
 BALANCING = ("class-weight", "undersample", "oversample", "none")
 MODELS = ("hybrid", "lstm", "linear")
+HELP = {
+    "model": "hybrid: n-gram TF-IDF logistic regression + an LSTM correcting its logit; "
+    "lstm or linear: one member alone",
+    "linear_c": "inverse L2 strength of the linear member's logistic regression",
+    "folds": "folds for the linear member's out-of-fold scores (they pick the threshold "
+    "and train the hybrid's LSTM)",
+}
 
 
 @dataclass(frozen=True)
@@ -93,8 +100,13 @@ class TrainConfig:
             else:
                 kind = {"int": int, "float": float, "str": str}[str(field.type)]
                 choices = {"balance": BALANCING, "model": MODELS}.get(field.name)
+                note = HELP.get(field.name, "")
                 group.add_argument(
-                    flag, type=kind, default=default, choices=choices, help=f"(default: {default})"
+                    flag,
+                    type=kind,
+                    default=default,
+                    choices=choices,
+                    help=f"{note} (default: {default})".strip(),
                 )
 
     @classmethod

@@ -138,7 +138,9 @@ def train(
         wv = wv.restrict(vocabulary=training_vocabulary(list(train_frame["text"])), top_n=config.vocab_top_n)
         scope = strategy.scope() if strategy is not None else contextlib.nullcontext()
         with scope:
-            lookup = GloveLookup(wv, sequence_length=config.sequence_length, trainable=config.trainable_vectors)
+            lookup = GloveLookup(
+                wv, sequence_length=config.sequence_length, trainable=config.trainable_vectors
+            )
             ids_model, text_model, hasher = build_models(
                 lookup, config, linear.layer if linear is not None else None
             )
