@@ -265,6 +265,13 @@ class NgramTfidf(keras.layers.Layer):
 
     def features(self, texts: Any) -> tf.SparseTensor:
         """float32 ``[batch, vocabulary_size]`` TF-IDF features, each block L2-normalised."""
+        batch, rows, column, values = self._tfidf(texts)
+        indices = tf.stack([rows, column], axis=1)
+        size = tf.constant(self.vocabulary_size, tf.int64)
+        return tf.sparse.reorder(tf.SparseTensor(indices, values, tf.stack([batch, size])))
+
+    def _tfidf(self, texts: Any) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor]:
+        """``(batch, rows, columns, values)`` of the features, in no particular order."""
         if self._table is None:
             raise ValueError("this NgramTfidf has no vocabulary (restore it with load_assets)")
         texts = tf.convert_to_tensor(texts, tf.string)
@@ -282,15 +289,12 @@ class NgramTfidf(keras.layers.Layer):
         values = (1.0 + tf.math.log(tf.cast(counts, tf.float32))) * tf.gather(self.idf, column)
         block = rows * 2 + tf.cast(column >= self.num_char, tf.int64)
         norms = tf.sqrt(tf.math.unsorted_segment_sum(tf.square(values), block, 2 * batch))
-        values = values / tf.gather(norms, block)
-        indices = tf.stack([rows, column], axis=1)
-        return tf.sparse.reorder(tf.SparseTensor(indices, values, tf.stack([batch, size])))
+        return batch, rows, column, values / tf.gather(norms, block)
 
     def call(self, texts: Any) -> tf.Tensor:
-        features = self.features(texts)
-        rows = features.indices[:, 0]
-        products = features.values * tf.gather(self.kernel, features.indices[:, 1])
-        logit = tf.math.unsorted_segment_sum(products, rows, features.dense_shape[0]) + self.bias
+        batch, rows, column, values = self._tfidf(texts)
+        products = values * tf.gather(self.kernel, column)
+        logit = tf.math.unsorted_segment_sum(products, rows, batch) + self.bias
         return logit[:, tf.newaxis]
 
     def compute_output_spec(self, inputs: Any) -> keras.KerasTensor:
