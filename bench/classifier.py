@@ -1,9 +1,12 @@
 """The classifier vs its peers on Kaggle's train.csv, in one run.
 
 Run: .venv/bin/python bench/classifier.py [speed] [cv] [balance] [variants]   (default: all; make bench)
+     cv options: --repeats=N (default 3), --only=NAME (a part of a system's name), --fresh (ignore the cache)
 
-- cv:      5-fold stratified CV F1 (class 1) for us, char 2-5 TF-IDF + LogisticRegression,
-           and Keras TextVectorization (GloVe vocabulary) + frozen Embedding + BiLSTM(64).
+- cv:      3 x 5-fold repeated stratified CV F1 (class 1), mean +- standard error, for the hybrid
+           and each member alone beside three peers: char_wb 2-5 + word 1-2 TF-IDF + LogReg (C=4),
+           the same with chars only, and Keras TextVectorization (GloVe vocabulary) + frozen
+           Embedding + BiLSTM(64); paired differences against the strongest peer.
 - balance: CV F1 of our four balancing strategies (picks the default).
 - variants: CV F1 of switchable additions (the n-gram branch) against the default.
 - speed:   all 7,613 tweets -> exported model (wall s), and in-process inference of the
