@@ -165,6 +165,7 @@ def cv(texts, y, glove, config) -> None:
     import json
 
     repeats = int(next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--repeats=")), REPEATS))
+    config = override(config, [a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--set=")])
     only = [a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--only=")]
     cache: dict[str, dict[str, float]] = {}
     if CV_CACHE.exists() and "--fresh" not in sys.argv:
@@ -178,7 +179,8 @@ def cv(texts, y, glove, config) -> None:
         for k, test_idx in enumerate(parts):
             train_idx = np.concatenate([p for j, p in enumerate(parts) if j != k])
             for name, run in systems.items():
-                key = f"{name} | {config} | repeat {repeat} fold {k}"
+                setting = config_key(config) if name.startswith("ours") else "-"  # peers: no config
+                key = f"{name} | {setting} | repeat {repeat} fold {k}"
                 if key not in cache:
                     cache[key] = run(texts, y, train_idx, test_idx, glove)
                     CV_CACHE.parent.mkdir(parents=True, exist_ok=True)
@@ -191,6 +193,34 @@ def cv(texts, y, glove, config) -> None:
                 flush=True,
             )
     print(cv_table(scores, len(y), repeats))
+
+
+def override(config, settings: list[str]):
+    """``config`` with ``key=value`` settings (``--set=pooling=max-mean``) applied."""
+    from dataclasses import fields
+
+    types = {f.name: f.type for f in fields(config)}
+    changes = {}
+    for setting in settings:
+        key, _, text = setting.partition("=")
+        if key not in types:
+            raise SystemExit(f"--set: unknown field {key!r}")
+        kind = {"int": int, "float": float, "str": str}.get(str(types[key]))
+        changes[key] = text.lower() in ("1", "true", "yes") if kind is None else kind(text)
+    return replace(config, **changes)
+
+
+def config_key(config) -> str:
+    """The fields that differ from the defaults (``defaults`` if none): stable as fields are added."""
+    from dataclasses import fields
+
+    default = type(config)()
+    diff = [
+        f"{f.name}={getattr(config, f.name)!r}"
+        for f in fields(config)
+        if getattr(config, f.name) != getattr(default, f.name)
+    ]
+    return ", ".join(diff) or "defaults"
 
 
 def cv_table(scores: dict[str, dict[str, list[float]]], rows: int, repeats: int) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -11,12 +13,12 @@ from hypothesis import strategies as st
 from tweet_classifier import read_tweets, sample_csv
 from tweet_classifier.linear import fit_linear, fold_ids
 from tweet_classifier.ngram_tfidf import (
-    WORD_PREFIX,
+    WORD_FLAG,
     GramCounts,
     NgramTfidf,
     NgramVocabulary,
     clean,
-    ngrams,
+    ngram_keys,
     tfidf_matrix,
 )
 
@@ -38,12 +40,41 @@ def test_cleaning_and_grams() -> None:
     assert clean(tf.constant(["RT @Fire_Dept: FIRE &amp; #Smoke https://t.co/x"])).numpy()[0] == (
         b"rt @user: fire & smoke url"
     )
-    grams = [g.decode() for g in ngrams(tf.constant(["ab c"]))[0].numpy()]
     # char_wb: " ab " -> 4 + 3 + 2 + 1 grams, " c " -> 3 + 2 + 1; words of >= 2 chars: "ab"
-    assert sorted(g for g in grams if not g.startswith(WORD_PREFIX)) == sorted(
-        [" ", "a", "b", " ", " a", "ab", "b ", " ab", "ab ", " ab ", " ", "c", " ", " c", "c ", " c "]
-    )
-    assert [g for g in grams if g.startswith(WORD_PREFIX)] == [WORD_PREFIX + "ab"]
+    rows, keys = (t.numpy() for t in ngram_keys(tf.constant(["ab c", "c ab", "ba"])))
+    grams = {row: sorted(keys[(rows == row) & (keys >= 0)].tolist()) for row in range(3)}
+    chars = {row: [k for k in grams[row] if k < WORD_FLAG] for row in range(3)}
+    words = {row: [k for k in grams[row] if k >= WORD_FLAG] for row in range(3)}
+    assert len(chars[0]) == 16 and len(set(chars[0])) == 13  # " " occurs four times
+    assert chars[0] == chars[1]  # the same words in another order: the same char n-grams
+    assert len(words[0]) == 1 and len(words[1]) == 1 and words[0] == words[1]  # only "ab"
+    assert len(words[2]) == 1 and words[2] != words[0]  # "ba" is not "ab"
+    assert len(set(chars[2]) & set(chars[0])) == 3  # " ba " shares only " ", "a", "b" with " ab "
+
+
+def _string_ngrams(text: str) -> set[tuple[str, str]]:
+    """The n-grams the keys stand for, built in Python from the same cleaning (the reference)."""
+    cleaned = clean(tf.constant([text])).numpy()[0].decode("utf-8")
+    grams = set()
+    for word in cleaned.split():
+        padded = f" {word} "
+        for n in range(1, 7):
+            grams.update(("char", padded[i : i + n]) for i in range(len(padded) - n + 1))
+    tokens = [t for t in re.sub(r"[^\w]+", " ", cleaned).split() if len(t) >= 2]
+    for n in range(1, 4):
+        grams.update(("word", " ".join(tokens[i : i + n])) for i in range(len(tokens) - n + 1))
+    return grams
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab c\u00e9\u4e2d.#@"), max_size=30))
+def test_keys_stand_for_distinct_ngrams(text: str) -> None:
+    """As many distinct keys per block as distinct n-gram strings: no collisions, none lost."""
+    keys = ngram_keys(tf.constant([text]))[1].numpy()
+    keys = keys[keys >= 0]
+    expected = _string_ngrams(text)
+    assert len(set(keys[keys < WORD_FLAG].tolist())) == sum(kind == "char" for kind, _ in expected)
+    assert len(set(keys[keys >= WORD_FLAG].tolist())) == sum(kind == "word" for kind, _ in expected)
 
 
 def test_layer_features_equal_solver_features_on_real_tweets(fitted) -> None:
@@ -74,11 +105,15 @@ def test_features_match_numpy_for_any_text(fitted, texts: list[str]) -> None:
 def test_vocabulary_min_df_and_idf() -> None:
     counts = GramCounts.of(["fire fire", "fire near"])
     vocab = NgramVocabulary.fit(counts, char_min_df=2, word_min_df=2)
-    assert all(not g.startswith(WORD_PREFIX) for g in vocab.grams[: vocab.num_char])
-    assert vocab.grams[vocab.num_char :] == [WORD_PREFIX + "fire"]
-    idf = dict(zip(vocab.grams, vocab.idf, strict=True))
-    assert idf[" fire "] == pytest.approx(np.log(3 / 3) + 1)  # in both texts
-    assert "near" not in "".join(vocab.grams)  # only in one text
+    assert (vocab.keys[: vocab.num_char] < WORD_FLAG).all() and vocab.num_word == 1
+    assert (np.diff(vocab.keys) > 0).all()  # sorted: columns by binary search
+    key_of = lambda text: ngram_keys(tf.constant([text]))[1].numpy()  # noqa: E731
+    fire = set(key_of("fire").tolist()) - {-1}
+    word_fire = max(fire)  # the word n-gram "fire" (bit 62 set)
+    assert vocab.keys[-1] == word_fire
+    idf = dict(zip(vocab.keys.tolist(), vocab.idf, strict=True))
+    assert idf[word_fire] == pytest.approx(np.log(3 / 3) + 1)  # in both texts
+    assert not set(key_of("near").tolist()) & set(idf) - fire  # "near" n-grams: only in one text
 
 
 def test_empty_and_unknown_texts_give_the_bias(fitted) -> None:
@@ -119,3 +154,16 @@ def test_layer_validates_and_round_trips_config(fitted) -> None:
     config = fitted.layer.get_config()
     restored = NgramTfidf.from_config(config)
     assert restored.get_config() == config
+
+
+def test_keras_file_round_trip(fitted, tmp_path) -> None:
+    """A .keras file keeps the n-gram keys (asset ngram_keys.npy) and the weights."""
+    import keras
+
+    from tweet_classifier.model import linear_model
+
+    path = tmp_path / "linear.keras"
+    linear_model(fitted.layer).save(path)
+    restored = keras.saving.load_model(path)
+    texts = tf.constant([*TEXTS[:50], "", "unseen zzzq"])
+    np.testing.assert_allclose(restored(texts).numpy(), linear_model(fitted.layer)(texts).numpy(), atol=1e-6)

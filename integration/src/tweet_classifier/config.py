@@ -9,10 +9,13 @@ from typing import Any
 
 BALANCING = ("class-weight", "undersample", "oversample", "none")
 MODELS = ("hybrid", "lstm", "linear")
+POOLINGS = ("last", "max-mean")
 HELP = {
     "model": "hybrid: n-gram TF-IDF logistic regression + an LSTM correcting its logit; "
     "lstm or linear: one member alone",
     "linear_c": "inverse L2 strength of the linear member's logistic regression",
+    "bidirectional": "LSTM layers read the tweet both ways",
+    "pooling": "last: the last LSTM's final state; max-mean: max and mean of its states over time",
     "folds": "folds for the linear member's out-of-fold scores (they pick the threshold "
     "and train the hybrid's LSTM)",
 }
@@ -34,6 +37,8 @@ class TrainConfig:
     sequence_length: int = 30
     unit_multiplier: float = 1.0
     lstm_stacks: int = 2
+    bidirectional: bool = False
+    pooling: str = "last"
     filters: int = 100
     kernel_size: int = 10
     dropout: float = 0.2
@@ -58,6 +63,7 @@ class TrainConfig:
             ("sequence_length", self.sequence_length >= 1, ">= 1"),
             ("unit_multiplier", self.unit_multiplier > 0, "> 0"),
             ("lstm_stacks", self.lstm_stacks >= 1, ">= 1"),
+            ("pooling", self.pooling in POOLINGS, f"one of {', '.join(POOLINGS)}"),
             ("filters", self.filters >= 1, ">= 1"),
             ("kernel_size", self.kernel_size >= 1, ">= 1"),
             ("dropout", 0 <= self.dropout < 1, "in [0, 1)"),
@@ -99,7 +105,7 @@ class TrainConfig:
                 )
             else:
                 kind = {"int": int, "float": float, "str": str}[str(field.type)]
-                choices = {"balance": BALANCING, "model": MODELS}.get(field.name)
+                choices = {"balance": BALANCING, "model": MODELS, "pooling": POOLINGS}.get(field.name)
                 note = HELP.get(field.name, "")
                 group.add_argument(
                     flag,

@@ -50,12 +50,17 @@ def build_models(
         keras.layers.MaxPool1D(2, padding="same", name="pool"),
     ]
     for i in range(config.lstm_stacks):
-        last = i == config.lstm_stacks - 1
+        sequences = i < config.lstm_stacks - 1 or config.pooling != "last"
+        # unrolled: ~11 steps; a flat graph beats a while loop on CPU
+        lstm = keras.layers.LSTM(
+            config.lstm_units, return_sequences=sequences, unroll=True, name=f"lstm_{i + 1}"
+        )
+        if config.bidirectional:
+            lstm = keras.layers.Bidirectional(lstm, name=f"bidirectional_{i + 1}")
+        layers.append(lstm)
+        if i == config.lstm_stacks - 1 and config.pooling == "max-mean":
+            layers.append(MaxMeanPool(name="max_mean"))
         layers += [
-            # unrolled: ~11 steps; a flat graph beats a while loop on CPU
-            keras.layers.LSTM(
-                config.lstm_units, return_sequences=not last, unroll=True, name=f"lstm_{i + 1}"
-            ),
             keras.layers.BatchNormalization(name=f"batch_norm_{i + 1}"),
             keras.layers.Dropout(config.dropout, seed=config.seed + i, name=f"dropout_{i + 1}"),
         ]
@@ -113,6 +118,23 @@ def build_models(
         name="tweetclf",
     )
     return ids_model, text_model, hasher
+
+
+@keras.saving.register_keras_serializable(package="tweet_classifier")
+class MaxMeanPool(keras.layers.Layer):
+    """``[batch, steps, features]`` -> ``[batch, 2 * features]``: max over time, then mean over time.
+
+    >>> import numpy as np
+    >>> MaxMeanPool()(np.array([[[1.0, -2.0], [3.0, 0.0]]], np.float32)).numpy().tolist()
+    [[3.0, 0.0, 2.0, -1.0]]
+    """
+
+    def call(self, x: keras.KerasTensor) -> keras.KerasTensor:
+        return keras.ops.concatenate([keras.ops.max(x, axis=1), keras.ops.mean(x, axis=1)], axis=-1)
+
+    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
+        features = None if input_shape[-1] is None else 2 * input_shape[-1]
+        return (input_shape[0], features)
 
 
 def linear_model(linear: keras.layers.Layer) -> keras.Model:

@@ -1,4 +1,4 @@
-"""The linear member's features: TF-IDF of word and character n-grams, in core TF string ops.
+"""The linear member's features: TF-IDF of word and character n-grams, in core TF ops.
 
 Two blocks, as scikit-learn's ``char_wb`` + ``word`` TF-IDF pair that the strongest cheap
 peer uses: character 1..6-grams of each blank-separated word padded with one blank on each
@@ -8,16 +8,16 @@ dropped, lowercase). Each block is weighted ``(1 + ln tf) * idf`` and L2-normali
 own, then the layer takes one dot product with the fitted weights: a logistic regression's
 logit, computed inside the exported graph.
 
-The n-grams themselves come from :func:`ngrams`, which training uses too; the TF-IDF
-arithmetic of the layer is checked against :func:`tfidf_matrix` (NumPy, what the solver is
-fitted on) by the tests.
+An n-gram is never built as a string: :func:`ngram_keys` hashes the code points of each
+character n-gram (and the fingerprints of each word n-gram's tokens) with 64-bit FNV-1a
+steps in integer ops, so an n-gram is a 62-bit key (word n-grams have bit 62 set), looked
+up in an int64 hash table. Training counts the keys with the same function, so the
+features the solver is fitted on (:func:`tfidf_matrix`, NumPy) are the layer's, which
+the tests check.
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,10 +28,11 @@ import tensorflow as tf
 
 CHAR_NGRAMS = (1, 6)
 WORD_NGRAMS = (1, 3)
-# Word n-grams carry this prefix in the shared vocabulary; cleaning turns every control
-# character of the input into a blank, so no character n-gram can start with it.
-WORD_PREFIX = "\x1f"
-VOCABULARY_ASSET = "ngram_vocabulary.txt"
+WORD_FLAG = 1 << 62  # set in the keys of word n-grams; character n-gram keys are below it
+KEYS_ASSET = "ngram_keys.npy"
+_FNV_PRIME = 0x100000001B3
+_CHAR_SEED = 0xCBF29CE484222325  # FNV-1a's offset basis
+_WORD_SEED = 0x84222325CBF29CE4
 _HTML = (("&amp;", "&"), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#39;", "'"), ("&#x27;", "'"))
 
 
@@ -54,143 +55,177 @@ def clean(texts: Any) -> tf.Tensor:
     return tf.strings.strip(rx(x, "#", ""))
 
 
-def ngrams(texts: Any) -> tf.RaggedTensor:
-    """Ragged ``[batch, (grams)]`` strings: character n-grams, then word n-grams (with prefix)."""
+def _rolling_keys(symbols: tf.Tensor, end: tf.Tensor, longest: int, seed: int) -> list[tf.Tensor]:
+    """FNV-1a hashes of the 1..``longest``-grams starting at each position of ``symbols``.
+
+    ``symbols`` is uint64 ``[n]``, ``end`` int64 ``[n]`` the (exclusive) end of the segment
+    (word or text) each position belongs to. Returns one int64 ``[n]`` tensor per length:
+    the key (the hash's top 62 bits) where the n-gram fits its segment, else -1.
+    """
+    size = tf.shape(symbols, out_type=tf.int64)[0]
+    position = tf.range(size)
+    padded = tf.concat([symbols, tf.zeros([longest - 1], tf.uint64)], axis=0)
+    digest = tf.fill([size], tf.constant(seed, tf.uint64))
+    prime = tf.constant(_FNV_PRIME, tf.uint64)
+    keys = []
+    for n in range(longest):
+        digest = tf.bitwise.bitwise_xor(digest, padded[n : n + size]) * prime
+        key = tf.bitcast(tf.bitwise.right_shift(digest, tf.constant(2, tf.uint64)), tf.int64)
+        keys.append(tf.where(position + n < end, key, tf.constant(-1, tf.int64)))
+    return keys
+
+
+def ngram_keys(texts: Any) -> tuple[tf.Tensor, tf.Tensor]:
+    """``(rows, keys)``, int64 ``[n]`` each: the text and the key of every n-gram slot.
+
+    Character n-grams come first (keys below :data:`WORD_FLAG`), then word n-grams (keys
+    with it set). A slot whose n-gram would run past its word (or text) has key -1. Order
+    within a text is not meaningful: only the multiset of keys is.
+
+    >>> rows, keys = ngram_keys(tf.constant(["ab", ""]))
+    >>> int((keys.numpy() >= 0).sum()), sorted(set(rows.numpy().tolist()))  # " ab ": 4+3+2+1; "ab"
+    (11, [0])
+    """
     cleaned = clean(texts)
     words = tf.strings.split(cleaned)
-    padded = tf.ragged.map_flat_values(lambda w: tf.strings.join([" ", w, " "]), words)
-    chars = tf.strings.unicode_split(padded, "UTF-8", errors="replace")
-    char_grams = tf.strings.ngrams(
-        chars, tuple(range(CHAR_NGRAMS[0], CHAR_NGRAMS[1] + 1)), separator=""
-    ).merge_dims(1, 2)
+    padded = tf.strings.join([" ", words.flat_values, " "])
+    chars = tf.strings.unicode_decode(padded, "UTF-8", errors="replace")  # [words, (chars)]
+    char_word = chars.value_rowids()
+    char_end = tf.gather(chars.row_splits[1:], char_word)
+    char_keys = _rolling_keys(tf.cast(chars.flat_values, tf.uint64), char_end, CHAR_NGRAMS[1], _CHAR_SEED)[
+        CHAR_NGRAMS[0] - 1 :
+    ]
+    char_rows = tf.gather(words.value_rowids(), char_word)
+
     tokens = tf.strings.split(tf.strings.regex_replace(cleaned, r"[^\pL\pN_]+", " "))
     tokens = tf.ragged.boolean_mask(tokens, tf.strings.length(tokens, unit="UTF8_CHAR") >= 2)
-    word_grams = tf.strings.ngrams(tokens, tuple(range(WORD_NGRAMS[0], WORD_NGRAMS[1] + 1)), separator=" ")
-    word_grams = tf.ragged.map_flat_values(lambda g: tf.strings.join([WORD_PREFIX, g]), word_grams)
-    return tf.concat([char_grams, word_grams], axis=1)
+    fingerprints = tf.strings.to_hash_bucket_fast(tokens.flat_values, (1 << 63) - 1)
+    token_rows = tokens.value_rowids()
+    token_end = tf.gather(tokens.row_splits[1:], token_rows)
+    word_keys = _rolling_keys(tf.cast(fingerprints, tf.uint64), token_end, WORD_NGRAMS[1], _WORD_SEED)
+    word_keys = [tf.where(k >= 0, k + WORD_FLAG, k) for k in word_keys[WORD_NGRAMS[0] - 1 :]]
+
+    rows = [char_rows] * len(char_keys) + [token_rows] * len(word_keys)
+    return tf.concat(rows, axis=0), tf.concat(char_keys + word_keys, axis=0)
 
 
 @dataclass(frozen=True)
 class GramCounts:
     """Every text's distinct n-grams and how often each occurs: ``(row, gram, count)`` triples.
 
-    ``grams`` holds the distinct n-gram strings of all texts; ``gram_index`` points into it.
+    ``keys`` holds the distinct n-gram keys of all texts, sorted (so character n-grams come
+    first); ``gram_index`` points into it.
     """
 
     rows: np.ndarray  # int64 [nnz], text index
-    gram_index: np.ndarray  # int64 [nnz], index into grams
+    gram_index: np.ndarray  # int64 [nnz], index into keys
     counts: np.ndarray  # int64 [nnz]
-    grams: np.ndarray  # object [distinct grams], str
-    is_word: np.ndarray  # bool [distinct grams]: a word n-gram (else a character n-gram)
+    keys: np.ndarray  # int64 [distinct grams], sorted
     num_texts: int
+
+    @property
+    def is_word(self) -> np.ndarray:
+        """bool ``[distinct grams]``: a word n-gram (else a character n-gram)."""
+        return self.keys >= WORD_FLAG
 
     @classmethod
     def of(cls, texts: list[str], batch_size: int = 2048) -> GramCounts:
         """Count the n-grams of ``texts`` with the same TF ops as the layer."""
-        rows, fingerprints, strings = [], [], []
+        rows, keys = [np.empty(0, np.int64)], [np.empty(0, np.int64)]
         for start in range(0, len(texts), batch_size):
-            grams = ngrams(tf.constant(texts[start : start + batch_size], tf.string))
-            rows.append(grams.value_rowids().numpy() + start)
-            flat = grams.flat_values
-            fingerprints.append(tf.strings.to_hash_bucket_fast(flat, 2**62).numpy())
-            strings.append(flat.numpy())
-        row = np.concatenate(rows) if rows else np.empty(0, np.int64)
-        fp = np.concatenate(fingerprints) if fingerprints else np.empty(0, np.int64)
-        text = np.concatenate(strings) if strings else np.empty(0, object)
-        distinct, first, gram_of = np.unique(fp, return_index=True, return_inverse=True)
-        pairs, counts = np.unique(row * len(distinct) + gram_of, return_counts=True)
-        grams = np.array([g.decode("utf-8") for g in text[first]], dtype=object)
-        is_word = np.array([g.startswith(WORD_PREFIX) for g in grams], dtype=bool)
+            row, key = ngram_keys(tf.constant(texts[start : start + batch_size], tf.string))
+            row, key = row.numpy(), key.numpy()
+            used = key >= 0
+            rows.append(row[used] + start)
+            keys.append(key[used])
+        distinct, gram_of = np.unique(np.concatenate(keys), return_inverse=True)
         size = max(len(distinct), 1)
-        return cls(pairs // size, pairs % size, counts, grams, is_word, len(texts))
+        pairs, counts = np.unique(np.concatenate(rows) * size + gram_of, return_counts=True)
+        return cls(pairs // size, pairs % size, counts, distinct, len(texts))
 
     def subset(self, texts: np.ndarray) -> GramCounts:
-        """The counts of some texts only (renumbered ``0..len(texts)-1``, same gram list)."""
+        """The counts of some texts only (renumbered ``0..len(texts)-1``, same keys)."""
         position = np.full(self.num_texts, -1, np.int64)
         position[texts] = np.arange(len(texts))
         keep = position[self.rows] >= 0
         return GramCounts(
-            position[self.rows[keep]],
-            self.gram_index[keep],
-            self.counts[keep],
-            self.grams,
-            self.is_word,
-            len(texts),
+            position[self.rows[keep]], self.gram_index[keep], self.counts[keep], self.keys, len(texts)
         )
 
 
 @dataclass(frozen=True)
 class NgramVocabulary:
-    """The n-grams a linear member knows, character n-grams first, with their IDF.
+    """The n-gram keys a linear member knows, sorted (character n-grams first), with their IDF.
 
     >>> vocab = NgramVocabulary.fit(GramCounts.of(["fire", "fire near"]), char_min_df=2, word_min_df=2)
-    >>> vocab.num_char, vocab.num_word, vocab.grams[vocab.num_char :] == [WORD_PREFIX + "fire"]
+    >>> vocab.num_char, vocab.num_word, bool(vocab.keys[-1] >= WORD_FLAG)  # 20 of " fire ", "fire"
     (20, 1, True)
     """
 
-    grams: list[str]
-    idf: np.ndarray  # float32 [len(grams)]
+    keys: np.ndarray  # int64 [grams], sorted
+    idf: np.ndarray  # float32 [grams]
     num_char: int
-    source: np.ndarray | None = None  # the gram indices in the GramCounts it was fitted on
-    source_grams: np.ndarray | None = None  # that GramCounts' gram list
+
+    def __len__(self) -> int:
+        return len(self.keys)
 
     @property
     def num_word(self) -> int:
-        return len(self.grams) - self.num_char
+        return len(self.keys) - self.num_char
 
     @classmethod
     def fit(cls, counts: GramCounts, char_min_df: int = 1, word_min_df: int = 1) -> NgramVocabulary:
         """Keep n-grams seen in at least ``*_min_df`` texts; smooth IDF ``ln((1+n)/(1+df)) + 1``."""
-        df = np.bincount(counts.gram_index, minlength=len(counts.grams))
-        keep = np.where(counts.is_word, df >= word_min_df, df >= char_min_df) & (df > 0)
-        chars = np.flatnonzero(keep & ~counts.is_word)
-        order = np.concatenate([chars, np.flatnonzero(keep & counts.is_word)])
-        idf = np.log((1 + counts.num_texts) / (1 + df[order])) + 1
-        return cls(list(counts.grams[order]), idf.astype(np.float32), len(chars), order, counts.grams)
+        df = np.bincount(counts.gram_index, minlength=len(counts.keys))
+        is_word = counts.is_word
+        keep = np.flatnonzero(np.where(is_word, df >= word_min_df, df >= char_min_df) & (df > 0))
+        idf = np.log((1 + counts.num_texts) / (1 + df[keep])) + 1
+        return cls(counts.keys[keep], idf.astype(np.float32), int((~is_word[keep]).sum()))
 
-    def columns(self, counts: GramCounts) -> np.ndarray:
-        """For each gram of ``counts.grams``: its column here, or -1."""
-        column = np.full(len(counts.grams), -1, np.int64)
-        if self.source is not None and counts.grams is self.source_grams:
-            column[self.source] = np.arange(len(self.source))
-            return column
-        index = {g: i for i, g in enumerate(self.grams)}
-        return np.array([index.get(g, -1) for g in counts.grams], dtype=np.int64)
+    def columns(self, keys: np.ndarray) -> np.ndarray:
+        """The column of each key here, or -1 for keys it does not know.
+
+        >>> NgramVocabulary(np.array([3, 7]), np.ones(2, np.float32), 2).columns(np.array([7, 5])).tolist()
+        [1, -1]
+        """
+        if len(self.keys) == 0:
+            return np.full(len(keys), -1, np.int64)
+        at = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
+        return np.where(self.keys[at] == keys, at, -1).astype(np.int64)
 
 
 def tfidf_matrix(counts: GramCounts, vocabulary: NgramVocabulary) -> Any:
     """The TF-IDF features (scipy CSR ``[texts, grams]``) in NumPy: what the solver is fitted on."""
     from scipy.sparse import csr_matrix
 
-    column = vocabulary.columns(counts)[counts.gram_index]
+    column = vocabulary.columns(counts.keys)[counts.gram_index]
     known = column >= 0
     rows, column = counts.rows[known], column[known]
     values = (1 + np.log(counts.counts[known])) * vocabulary.idf[column].astype(np.float64)
     block = rows * 2 + (column >= vocabulary.num_char)
     norms = np.sqrt(np.bincount(block, weights=values**2, minlength=2 * counts.num_texts))
     values = values / norms[block]
-    return csr_matrix(
-        (values.astype(np.float32), (rows, column)), shape=(counts.num_texts, len(vocabulary.grams))
-    )
+    return csr_matrix((values.astype(np.float32), (rows, column)), shape=(counts.num_texts, len(vocabulary)))
 
 
 @keras.saving.register_keras_serializable(package="tweet_classifier")
 class NgramTfidf(keras.layers.Layer):
     """Raw strings ``[batch]`` -> float32 logit ``[batch, 1]`` of a linear model over n-gram TF-IDF.
 
-    The vocabulary is a ``StaticHashTable`` built from an asset file (as in ``GloveLookup``);
-    IDF, weights and bias are variables. Only core TF ops, so TF Serving loads it.
+    The vocabulary is a ``StaticHashTable`` from n-gram key to column (its keys are saved
+    with the graph; in a ``.keras`` file, as the asset ``ngram_keys.npy``); IDF, weights and
+    bias are variables. Only core TF ops, so TF Serving loads it.
 
     Args:
         vocabulary: the :class:`NgramVocabulary` (``None`` only when restoring from a config,
             with ``vocabulary_size`` and ``num_char``).
-        weights: float ``[len(vocabulary.grams)]``, the linear weights (zeros if ``None``).
+        weights: float ``[len(vocabulary)]``, the linear weights (zeros if ``None``).
         bias: the intercept.
 
     Example:
 
     >>> vocab = NgramVocabulary.fit(GramCounts.of(["forest fire", "fun"]))
-    >>> layer = NgramTfidf(vocab, weights=np.ones(len(vocab.grams)), bias=-1.0)
+    >>> layer = NgramTfidf(vocab, weights=np.ones(len(vocab)), bias=-1.0)
     >>> [round(float(v), 3) for v in layer(tf.constant(["fire", ""])).numpy()[:, 0]]
     [4.449, -1.0]
     """
@@ -209,7 +244,7 @@ class NgramTfidf(keras.layers.Layer):
         kwargs["trainable"] = False  # fitted by a convex solver, never by gradients
         super().__init__(**kwargs)
         if vocabulary is not None:
-            vocabulary_size, num_char = len(vocabulary.grams), vocabulary.num_char
+            vocabulary_size, num_char = len(vocabulary), vocabulary.num_char
         if vocabulary_size is None or num_char is None or vocabulary_size < 1:
             raise ValueError("NgramTfidf needs a non-empty vocabulary (or vocabulary_size and num_char)")
         self.vocabulary_size = int(vocabulary_size)
@@ -232,70 +267,69 @@ class NgramTfidf(keras.layers.Layer):
         self.bias = self.add_weight(
             name="bias", shape=(), initializer=_constant(np.float32(bias)), trainable=False
         )
-        self._asset_dir = tempfile.mkdtemp(prefix="tweetclf_ngrams_")
-        self._cleanup = weakref.finalize(self, shutil.rmtree, self._asset_dir, True)
+        self._keys: np.ndarray | None = None
         self._table: tf.lookup.StaticHashTable | None = None
-        self._vocabulary_path: str | None = None
         if vocabulary is not None:
-            path = Path(self._asset_dir) / VOCABULARY_ASSET
-            path.write_text("".join(g + "\n" for g in vocabulary.grams), encoding="utf-8")
-            self._set_table(str(path))
+            self._set_table(vocabulary.keys)
         self.built = True
 
-    def _set_table(self, path: str) -> None:
-        initializer = tf.lookup.TextFileInitializer(
-            path,
-            key_dtype=tf.string,
-            key_index=tf.lookup.TextFileIndex.WHOLE_LINE,
-            value_dtype=tf.int64,
-            value_index=tf.lookup.TextFileIndex.LINE_NUMBER,
-            vocab_size=self.vocabulary_size,
-        )
+    def _set_table(self, keys: np.ndarray) -> None:
+        if keys.shape != (self.vocabulary_size,) or keys.dtype != np.int64:
+            raise ValueError(
+                f"expected {self.vocabulary_size} int64 n-gram keys, got {keys.dtype} {keys.shape}"
+            )
+        values = tf.range(self.vocabulary_size, dtype=tf.int64)
+        initializer = tf.lookup.KeyValueTensorInitializer(tf.constant(keys), values)
         self._table = tf.lookup.StaticHashTable(initializer, default_value=-1)
-        self._vocabulary_path = path
+        self._keys = keys
 
     def save_assets(self, dir_path: str) -> None:
-        assert self._vocabulary_path is not None
-        shutil.copyfile(self._vocabulary_path, Path(dir_path) / VOCABULARY_ASSET)
+        assert self._keys is not None
+        np.save(Path(dir_path) / KEYS_ASSET, self._keys, allow_pickle=False)
 
     def load_assets(self, dir_path: str) -> None:
-        target = Path(self._asset_dir) / VOCABULARY_ASSET
-        shutil.copyfile(Path(dir_path) / VOCABULARY_ASSET, target)
-        self._set_table(str(target))
+        self._set_table(np.load(Path(dir_path) / KEYS_ASSET, allow_pickle=False))
 
     def features(self, texts: Any) -> tf.SparseTensor:
         """float32 ``[batch, vocabulary_size]`` TF-IDF features, each block L2-normalised."""
-        batch, rows, column, values = self._tfidf(texts)
+        batch, rows, column, block, values = self._tfidf(texts)
+        norms = tf.sqrt(tf.math.unsorted_segment_sum(tf.square(values), block, 2 * batch))
         indices = tf.stack([rows, column], axis=1)
         size = tf.constant(self.vocabulary_size, tf.int64)
-        return tf.sparse.reorder(tf.SparseTensor(indices, values, tf.stack([batch, size])))
+        shape = tf.stack([batch, size])
+        return tf.sparse.reorder(tf.SparseTensor(indices, values / tf.gather(norms, block), shape))
 
-    def _tfidf(self, texts: Any) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor]:
-        """``(batch, rows, columns, values)`` of the features, in no particular order."""
+    def _tfidf(self, texts: Any) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor]:
+        """``(batch, rows, columns, blocks, values)``: the features before the L2 norms, unordered.
+
+        ``blocks`` is ``2 * row`` for a character n-gram, ``2 * row + 1`` for a word n-gram.
+        """
         if self._table is None:
             raise ValueError("this NgramTfidf has no vocabulary (restore it with load_assets)")
         texts = tf.convert_to_tensor(texts, tf.string)
         if texts.shape.rank == 2:
             texts = tf.squeeze(texts, axis=-1)
         batch = tf.shape(texts, out_type=tf.int64)[0]
-        grams = ngrams(texts)
-        column = self._table.lookup(grams.flat_values)
+        rows, keys = ngram_keys(texts)
+        column = self._table.lookup(keys)
         known = column >= 0
-        rows = tf.boolean_mask(grams.value_rowids(), known)
+        rows = tf.boolean_mask(rows, known)
         column = tf.boolean_mask(column, known)
         size = tf.constant(self.vocabulary_size, tf.int64)
         pairs, _, counts = tf.unique_with_counts(rows * size + column, out_idx=tf.int64)
         rows, column = pairs // size, pairs % size
         values = (1.0 + tf.math.log(tf.cast(counts, tf.float32))) * tf.gather(self.idf, column)
         block = rows * 2 + tf.cast(column >= self.num_char, tf.int64)
-        norms = tf.sqrt(tf.math.unsorted_segment_sum(tf.square(values), block, 2 * batch))
-        return batch, rows, column, values / tf.gather(norms, block)
+        return batch, rows, column, block, values
 
     def call(self, texts: Any) -> tf.Tensor:
-        batch, rows, column, values = self._tfidf(texts)
-        products = values * tf.gather(self.kernel, column)
-        logit = tf.math.unsorted_segment_sum(products, rows, batch) + self.bias
-        return logit[:, tf.newaxis]
+        # per block: sum(value * weight) / sqrt(sum(value^2)), without normalising each value
+        batch, _, column, block, values = self._tfidf(texts)
+        terms = tf.stack([values * tf.gather(self.kernel, column), tf.square(values)], axis=1)
+        sums = tf.math.unsorted_segment_sum(terms, block, 2 * batch)
+        norms = tf.sqrt(sums[:, 1])
+        parts = tf.math.divide_no_nan(sums[:, 0], norms)
+        return tf.reduce_sum(tf.reshape(parts, [-1, 2]), axis=1, keepdims=True) + self.bias
 
     def compute_output_spec(self, inputs: Any) -> keras.KerasTensor:
         return keras.KerasTensor((inputs.shape[0], 1), dtype="float32")

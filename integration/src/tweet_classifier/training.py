@@ -109,7 +109,7 @@ def train(
         oof_metrics = binary_metrics(frame["target"], _sigmoid(linear.oof_logit), linear.oof_threshold)
         members["linear"] = {
             "out_of_fold": oof_metrics.to_dict(),
-            "vocabulary_size": len(linear.vocabulary.grams),
+            "vocabulary_size": len(linear.vocabulary),
             "char_ngrams": linear.vocabulary.num_char,
             "word_ngrams": linear.vocabulary.num_word,
         }
@@ -223,7 +223,7 @@ def train(
     if wv is not None:
         sizes["vectors_raw_bytes"] = wv.matrix.nbytes + sum(len(w.encode("utf-8")) + 1 for w in wv.words)
     if linear is not None:
-        sizes["ngrams_raw_bytes"] = sum(len(g.encode("utf-8")) + 1 for g in linear.vocabulary.grams)
+        sizes["ngrams_raw_bytes"] = linear.vocabulary.keys.nbytes  # int64 n-gram keys
     metadata = {
         "config": config.to_dict(),
         "vocabulary_size": len(wv) if wv is not None else 0,
