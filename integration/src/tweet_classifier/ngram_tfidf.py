@@ -55,24 +55,33 @@ def clean(texts: Any) -> tf.Tensor:
     return tf.strings.strip(rx(x, "#", ""))
 
 
-def _rolling_keys(symbols: tf.Tensor, end: tf.Tensor, longest: int, seed: int) -> list[tf.Tensor]:
-    """FNV-1a hashes of the 1..``longest``-grams starting at each position of ``symbols``.
+def _rolling_keys(
+    symbols: tf.Tensor, end: tf.Tensor, lengths: tuple[int, int], seed: int, flag: int
+) -> tf.Tensor:
+    """FNV-1a hashes of the n-grams (``lengths`` inclusive) starting at each position of ``symbols``.
 
-    ``symbols`` is uint64 ``[n]``, ``end`` int64 ``[n]`` the (exclusive) end of the segment
-    (word or text) each position belongs to. Returns one int64 ``[n]`` tensor per length:
-    the key (the hash's top 62 bits) where the n-gram fits its segment, else -1.
+    ``symbols`` is uint64 ``[size]``, ``end`` int64 ``[size]`` the (exclusive) end of the
+    segment (word or text) each position belongs to. Returns int64 ``[k * size]``, one block
+    of ``size`` per length: the hash's top 62 bits or'ed with ``flag`` where the n-gram fits
+    its segment, else -1. Few ops on purpose: a single tweet's latency is mostly op overhead.
     """
+    shortest, longest = lengths
     size = tf.shape(symbols, out_type=tf.int64)[0]
     position = tf.range(size)
     padded = tf.concat([symbols, tf.zeros([longest - 1], tf.uint64)], axis=0)
+    offsets = tf.range(longest, dtype=tf.int64)[:, tf.newaxis]
+    windows = tf.unstack(tf.gather(padded, offsets + position), num=longest)  # [longest] x [size]
     digest = tf.fill([size], tf.constant(seed, tf.uint64))
     prime = tf.constant(_FNV_PRIME, tf.uint64)
-    keys = []
-    for n in range(longest):
-        digest = tf.bitwise.bitwise_xor(digest, padded[n : n + size]) * prime
-        key = tf.bitcast(tf.bitwise.right_shift(digest, tf.constant(2, tf.uint64)), tf.int64)
-        keys.append(tf.where(position + n < end, key, tf.constant(-1, tf.int64)))
-    return keys
+    digests = []
+    for n, symbol in enumerate(windows, start=1):
+        digest = tf.bitwise.bitwise_xor(digest, symbol) * prime
+        if n >= shortest:
+            digests.append(digest)
+    top = tf.bitwise.right_shift(tf.stack(digests), tf.constant(2, tf.uint64))
+    keys = tf.bitcast(tf.bitwise.bitwise_or(top, tf.constant(flag, tf.uint64)), tf.int64)
+    fits = position + tf.range(shortest, longest + 1, dtype=tf.int64)[:, tf.newaxis] <= end
+    return tf.reshape(tf.where(fits, keys, tf.constant(-1, tf.int64)), [-1])
 
 
 def ngram_keys(texts: Any) -> tuple[tf.Tensor, tf.Tensor]:
@@ -92,9 +101,7 @@ def ngram_keys(texts: Any) -> tuple[tf.Tensor, tf.Tensor]:
     chars = tf.strings.unicode_decode(padded, "UTF-8", errors="replace")  # [words, (chars)]
     char_word = chars.value_rowids()
     char_end = tf.gather(chars.row_splits[1:], char_word)
-    char_keys = _rolling_keys(tf.cast(chars.flat_values, tf.uint64), char_end, CHAR_NGRAMS[1], _CHAR_SEED)[
-        CHAR_NGRAMS[0] - 1 :
-    ]
+    char_keys = _rolling_keys(tf.cast(chars.flat_values, tf.uint64), char_end, CHAR_NGRAMS, _CHAR_SEED, 0)
     char_rows = tf.gather(words.value_rowids(), char_word)
 
     tokens = tf.strings.split(tf.strings.regex_replace(cleaned, r"[^\pL\pN_]+", " "))
@@ -102,11 +109,11 @@ def ngram_keys(texts: Any) -> tuple[tf.Tensor, tf.Tensor]:
     fingerprints = tf.strings.to_hash_bucket_fast(tokens.flat_values, (1 << 63) - 1)
     token_rows = tokens.value_rowids()
     token_end = tf.gather(tokens.row_splits[1:], token_rows)
-    word_keys = _rolling_keys(tf.cast(fingerprints, tf.uint64), token_end, WORD_NGRAMS[1], _WORD_SEED)
-    word_keys = [tf.where(k >= 0, k + WORD_FLAG, k) for k in word_keys[WORD_NGRAMS[0] - 1 :]]
-
-    rows = [char_rows] * len(char_keys) + [token_rows] * len(word_keys)
-    return tf.concat(rows, axis=0), tf.concat(char_keys + word_keys, axis=0)
+    word_keys = _rolling_keys(tf.cast(fingerprints, tf.uint64), token_end, WORD_NGRAMS, _WORD_SEED, WORD_FLAG)
+    char_count = CHAR_NGRAMS[1] - CHAR_NGRAMS[0] + 1
+    word_count = WORD_NGRAMS[1] - WORD_NGRAMS[0] + 1
+    rows = tf.concat([tf.tile(char_rows, [char_count]), tf.tile(token_rows, [word_count])], axis=0)
+    return rows, tf.concat([char_keys, word_keys], axis=0)
 
 
 @dataclass(frozen=True)
@@ -278,9 +285,7 @@ class NgramTfidf(keras.layers.Layer):
             raise ValueError(
                 f"expected {self.vocabulary_size} int64 n-gram keys, got {keys.dtype} {keys.shape}"
             )
-        values = tf.range(self.vocabulary_size, dtype=tf.int64)
-        initializer = tf.lookup.KeyValueTensorInitializer(tf.constant(keys), values)
-        self._table = tf.lookup.StaticHashTable(initializer, default_value=-1)
+        self._table = tf.lookup.StaticHashTable(_KeyToColumn(keys), default_value=-1)
         self._keys = keys
 
     def save_assets(self, dir_path: str) -> None:
@@ -338,6 +343,22 @@ class NgramTfidf(keras.layers.Layer):
         config: dict[str, Any] = super().get_config()
         config.update({"vocabulary_size": self.vocabulary_size, "num_char": self.num_char})
         return config
+
+
+class _KeyToColumn(tf.lookup.KeyValueTensorInitializer):
+    """Each key -> its position. The positions are a range op run when the table is
+    initialised, so the export stores the keys only (not a second array of their columns)."""
+
+    def __init__(self, keys: np.ndarray) -> None:
+        super().__init__(tf.constant(keys, tf.int64), tf.zeros([0], tf.int64))
+
+    def initialize(self, table: Any) -> Any:
+        columns = tf.range(tf.size(self._keys, out_type=tf.int64))
+        op = tf.raw_ops.LookupTableImportV2(
+            table_handle=table.resource_handle, keys=self._keys, values=columns
+        )
+        tf.compat.v1.add_to_collection(tf.compat.v1.GraphKeys.TABLE_INITIALIZERS, op)
+        return op
 
 
 def _constant(value: Any) -> Any:
