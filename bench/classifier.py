@@ -193,6 +193,28 @@ def cv(texts, y, glove, config) -> None:
                 flush=True,
             )
     print(cv_table(scores, len(y), repeats))
+    if config_key(config) != "defaults":
+        print(against_defaults(cache, systems, config, repeats))
+
+
+def against_defaults(cache: dict, systems: dict, config, repeats: int) -> str:
+    """Paired differences of a ``--set`` variant against the defaults' cached scores, fold by fold."""
+    rows = [("model", "variant - defaults (paired)", "folds")]
+    for name in systems:
+        if not name.startswith("ours"):
+            continue
+        diffs = []
+        for repeat in range(repeats):
+            for k in range(FOLDS):
+                fold = f"repeat {repeat} fold {k}"
+                base = cache.get(f"{name} | defaults | {fold}")
+                if base is not None:
+                    diffs.append(cache[f"{name} | {config_key(config)} | {fold}"]["f1"] - base["f1"])
+        if len(diffs) > 1:
+            d = np.asarray(diffs)
+            rows.append((name, f"{d.mean():+.4f} +- {d.std(ddof=1) / np.sqrt(len(d)):.4f}", str(len(d))))
+    note = "defaults not cached: run cv without --set first" if len(rows) == 1 else ""
+    return f"\n{config_key(config)} against the defaults, same folds\n" + table(rows) + note
 
 
 def override(config, settings: list[str]):

@@ -61,13 +61,13 @@ def test_fresh_process_reproduces_predictions(trained, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("model", "variant"),
-    [("linear", {}), ("lstm", {}), ("lstm", {"bidirectional": True, "pooling": "last"})],
+    [("linear", {}), ("lstm", {}), ("lstm", {"bidirectional": True, "pooling": "max-mean"})],
 )
 def test_each_member_alone_exports_and_serves(
     model: str, variant: dict, small_config, glove, tmp_path: Path
 ) -> None:
     """Every member trains and exports alone (the default, the hybrid, is the ``trained`` fixture);
-    so does the LSTM read both ways."""
+    so does the LSTM variant read both ways and pooled over time."""
     from dataclasses import replace
 
     config = replace(small_config, model=model, epochs=1, **variant)
@@ -75,7 +75,7 @@ def test_each_member_alone_exports_and_serves(
     layers = {layer.name for layer in result.model.layers}
     assert ("linear" in layers) == (model == "linear")
     assert ("lstm_1" in layers) == (model == "lstm" and not variant)
-    assert ("bidirectional_1" in layers) == bool(variant)
+    assert ("bidirectional_1" in layers) == ("max_mean" in layers) == bool(variant)
     metrics = json.loads((result.version_dir / "report" / "metrics.json").read_text())
     if model == "linear":  # scored out of fold on every training tweet, no validation split
         assert metrics["count"] == metrics["train_rows"] == len(read_tweets(sample_csv(), labelled=True))
