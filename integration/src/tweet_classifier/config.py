@@ -100,8 +100,13 @@ class TrainConfig:
             flag = "--" + field.name.replace("_", "-")
             default = field.default
             if field.type in ("bool", bool):
+                note = HELP.get(field.name, "")
                 group.add_argument(
-                    flag, type=_parse_bool, default=default, metavar="BOOL", help=f"(default: {default})"
+                    flag,
+                    type=_parse_bool,
+                    default=default,
+                    metavar="BOOL",
+                    help=f"{note} (default: {default})".strip(),
                 )
             else:
                 kind = {"int": int, "float": float, "str": str}[str(field.type)]
