@@ -1,7 +1,9 @@
 """The classifier vs its peers on Kaggle's train.csv, in one run.
 
 Run: .venv/bin/python bench/classifier.py [speed] [cv] [balance] [variants]   (default: all; make bench)
-     cv options: --repeats=N (default 3), --only=NAME (a part of a system's name), --fresh (ignore the cache)
+     cv options: --repeats=N (default 3), --only=NAME (a part of a system's name), --fresh (ignore the cache),
+                 --set=KEY=VALUE (our models with a TrainConfig field changed; also prints the paired
+                 difference against the cached defaults, e.g. --only=hybrid --set=pooling=max-mean)
 
 - cv:      3 x 5-fold repeated stratified CV F1 (class 1), mean +- standard error, for the hybrid
            and each member alone beside three peers: char_wb 2-5 + word 1-2 TF-IDF + LogReg (C=4),
