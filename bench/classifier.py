@@ -213,25 +213,35 @@ def against_defaults(cache: dict, systems: dict, config, repeats: int) -> str:
                 if base is not None:
                     diffs.append(cache[f"{name} | {config_key(config)} | {fold}"]["f1"] - base["f1"])
         if len(diffs) > 1:
-            d = np.asarray(diffs)
-            rows.append((name, f"{d.mean():+.4f} +- {d.std(ddof=1) / np.sqrt(len(d)):.4f}", str(len(d))))
+            rows.append((name, paired(diffs), str(len(diffs))))
     note = "defaults not cached: run cv without --set first" if len(rows) == 1 else ""
     return f"\n{config_key(config)} against the defaults, same folds\n" + table(rows) + note
 
 
 def override(config, settings: list[str]):
-    """``config`` with ``key=value`` settings (``--set=pooling=max-mean``) applied."""
-    from dataclasses import fields
+    """``config`` with ``key=value`` settings (``--set=pooling=max-mean``) applied.
 
-    types = {f.name: f.type for f in fields(config)}
-    changes = {}
+    Parsed by the same flags as ``tweetclf train`` (types, booleans, choices, range checks).
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="--set", add_help=False)
+    type(config).add_arguments(parser)
+    parser.set_defaults(**config.to_dict())
+    argv = []
     for setting in settings:
-        key, _, text = setting.partition("=")
-        if key not in types:
-            raise SystemExit(f"--set: unknown field {key!r}")
-        kind = {"int": int, "float": float, "str": str}.get(str(types[key]))
-        changes[key] = text.lower() in ("1", "true", "yes") if kind is None else kind(text)
-    return replace(config, **changes)
+        key, _, value = setting.partition("=")
+        argv += ["--" + key.replace("_", "-"), value]
+    try:
+        return type(config).from_namespace(parser.parse_args(argv))
+    except ValueError as error:
+        raise SystemExit(f"--set: {error}") from None
+
+
+def paired(d) -> str:
+    """Mean +- standard error of paired per-fold differences."""
+    d = np.asarray(d)
+    return f"{d.mean():+.4f} +- {d.std(ddof=1) / np.sqrt(len(d)):.4f}"
 
 
 def config_key(config) -> str:
@@ -258,8 +268,7 @@ def cv_table(scores: dict[str, dict[str, list[float]]], rows: int, repeats: int)
             v = np.asarray(values)
             diff = ""
             if best_peer is not None and name != best_peer:
-                d = v - np.asarray(peers[best_peer])
-                diff = f"{d.mean():+.4f} +- {d.std(ddof=1) / np.sqrt(len(d)):.4f}"
+                diff = paired(v - np.asarray(peers[best_peer]))
             out.append((label, f"{v.mean():.4f}", f"{v.std(ddof=1) / np.sqrt(len(v)):.4f}", diff))
     n = len(next(iter(next(iter(scores.values())).values())))
     return (

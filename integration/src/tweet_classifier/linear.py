@@ -27,6 +27,11 @@ class LinearFit:
     oof_logit: np.ndarray  # float64 [texts]: each text scored by a model that did not see it
     oof_threshold: float  # best F1 threshold on the out-of-fold probabilities
 
+    @property
+    def oof_probability(self) -> np.ndarray:
+        """float64 ``[texts]``: the out-of-fold logits as probabilities."""
+        return _probability(self.oof_logit)
+
 
 def fold_ids(y: np.ndarray, folds: int, seed: int) -> np.ndarray:
     """A stratified fold number ``0..folds-1`` for each label (classes spread evenly).
@@ -61,22 +66,25 @@ def fit_linear(
     seed: int = 0,
     counts: GramCounts | None = None,
 ) -> LinearFit:
-    """Fit on all ``texts``; score each text out-of-fold with ``folds`` models fitted without it."""
+    """Fit on all ``texts``; score each text out-of-fold with ``folds`` (>= 2) models fitted without it."""
+    if folds < 2:
+        raise ValueError(f"folds must be >= 2, got {folds}")
     y = np.asarray(y, np.int64)
     counts = counts if counts is not None else GramCounts.of(texts)
     oof = np.zeros(len(y), np.float64)
-    if folds >= 2:
-        fold = fold_ids(y, folds, seed)
-        for k in range(folds):
-            inside, outside = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
-            train_counts = counts.subset(inside)
-            vocabulary = NgramVocabulary.fit(train_counts)
-            coef, intercept = solve(tfidf_matrix(train_counts, vocabulary), y[inside], c)
-            oof[outside] = tfidf_matrix(counts.subset(outside), vocabulary) @ coef + intercept
+    fold = fold_ids(y, folds, seed)
+    for k in range(folds):
+        inside, outside = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
+        train_counts = counts.subset(inside)
+        vocabulary = NgramVocabulary.fit(train_counts)
+        coef, intercept = solve(tfidf_matrix(train_counts, vocabulary), y[inside], c)
+        oof[outside] = tfidf_matrix(counts.subset(outside), vocabulary) @ coef + intercept
     vocabulary = NgramVocabulary.fit(counts)
     coef, intercept = solve(tfidf_matrix(counts, vocabulary), y, c)
-    if folds < 2:
-        oof = tfidf_matrix(counts, vocabulary) @ coef + intercept
     layer = NgramTfidf(vocabulary, weights=coef, bias=intercept, name="linear")
-    threshold = best_threshold(y, 1 / (1 + np.exp(-oof)))
+    threshold = best_threshold(y, _probability(oof))
     return LinearFit(layer, vocabulary, coef, intercept, oof, threshold)
+
+
+def _probability(logit: np.ndarray) -> np.ndarray:
+    return np.asarray(1 / (1 + np.exp(-logit)))

@@ -106,7 +106,7 @@ def train(
             seed=config.seed,
         )
         frame["offset"] = linear.oof_logit
-        oof_metrics = binary_metrics(frame["target"], _sigmoid(linear.oof_logit), linear.oof_threshold)
+        oof_metrics = binary_metrics(frame["target"], linear.oof_probability, linear.oof_threshold)
         members["linear"] = {
             "out_of_fold": oof_metrics.to_dict(),
             "vocabulary_size": len(linear.vocabulary),
@@ -122,7 +122,7 @@ def train(
         text_model = linear_model(linear.layer)
         threshold = linear.oof_threshold
         valid_y = frame["target"].to_numpy(np.float32)
-        probability = _sigmoid(linear.oof_logit)
+        probability = linear.oof_probability
         metrics = oof_metrics
         train_rows, valid_rows = len(frame), 0
         prepared = trained = time.perf_counter()
@@ -276,7 +276,3 @@ def train(
         valid_y,
         probability,
     )
-
-
-def _sigmoid(logit: Any) -> np.ndarray:
-    return np.asarray(1 / (1 + np.exp(-np.asarray(logit, np.float64))))
