@@ -163,7 +163,7 @@ def test_keras_file_round_trip(fitted, tmp_path) -> None:
     from tweet_classifier.model import linear_model
 
     path = tmp_path / "linear.keras"
-    linear_model(fitted.layer).save(path)
+    linear_model(fitted).save(path)
     restored = keras.saving.load_model(path)
     texts = tf.constant([*TEXTS[:50], "", "unseen zzzq"])
-    np.testing.assert_allclose(restored(texts).numpy(), linear_model(fitted.layer)(texts).numpy(), atol=1e-6)
+    np.testing.assert_allclose(restored(texts).numpy(), linear_model(fitted)(texts).numpy(), atol=1e-6)

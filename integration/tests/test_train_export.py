@@ -7,7 +7,9 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -88,23 +90,39 @@ def test_hybrid_is_linear_plus_lstm_correction(trained) -> None:
     result, _ = trained
     model = result.model
     texts = tf.constant(["Forest fire near La Ronge", "I love my new blender", ""])
-    linear_logit = model.get_layer("linear")(texts).numpy().reshape(-1)
+    linear_logit = (
+        keras.Model(model.inputs, model.get_layer("linear_logit").output)(texts).numpy().reshape(-1)
+    )
     probability = model.predict(texts, verbose=0).reshape(-1)
     correction = np.log(probability / (1 - probability)) - linear_logit
     assert not np.allclose(correction, 0, atol=1e-4)
-    linear = model.get_layer("linear")
-    saved = [linear.kernel.numpy(), linear.bias.numpy()]
-    try:  # with the linear member silenced, the model's logit is the correction alone
-        linear.kernel.assign(np.zeros_like(saved[0]))
-        linear.bias.assign(0.0)
-        alone = model.predict(texts, verbose=0).reshape(-1)
-    finally:
-        linear.kernel.assign(saved[0])
-        linear.bias.assign(saved[1])
-    np.testing.assert_allclose(correction, np.log(alone / (1 - alone)), atol=1e-3)
+    alone = _logits(model, texts, model.get_layer("linear"), model.get_layer("linear_vectors"))
+    np.testing.assert_allclose(correction, alone, atol=1e-3)  # linear silenced: the correction alone
     members = result.members
     assert members["linear"]["out_of_fold"]["count"] == len(read_tweets(sample_csv(), labelled=True))
     assert result.metrics.threshold == members["linear"]["out_of_fold"]["threshold"]
+
+
+@pytest.mark.parametrize("model", ["hybrid", "lstm"])
+def test_several_seeds_average_their_logits(model: str, small_config, glove, tmp_path: Path) -> None:
+    """With ``lstm_seeds=2`` two stacks learn apart and the export averages their logits."""
+    from dataclasses import replace
+
+    config = replace(small_config, model=model, lstm_seeds=2, epochs=1)
+    result = train(read_tweets(sample_csv(), labelled=True), glove, tmp_path / "m", config, verbose=0)
+    text_model = result.model
+    first, second = text_model.get_layer("lstm_logit"), text_model.get_layer("lstm_logit_seed2")
+    assert not np.allclose(
+        text_model.get_layer("lstm_1").get_weights()[0], text_model.get_layer("lstm_1_seed2").get_weights()[0]
+    )
+    texts = tf.constant(["Forest fire near La Ronge", "I love my new blender", "flood", ""])
+    silenced = [text_model.get_layer(n) for n in ("linear", "linear_vectors")] if model == "hybrid" else []
+    both = _logits(text_model, texts, *silenced)
+    only_first = _logits(text_model, texts, *silenced, second)
+    only_second = _logits(text_model, texts, *silenced, first)
+    assert not np.allclose(only_first, only_second, atol=1e-3)
+    np.testing.assert_allclose(both, only_first + only_second, atol=1e-3)  # (a + b) / 2 = a/2 + b/2
+    check_fresh_process(result, tmp_path)
 
 
 def test_ngram_branch_exports_and_serves(small_config, glove, tmp_path: Path) -> None:
@@ -114,6 +132,19 @@ def test_ngram_branch_exports_and_serves(small_config, glove, tmp_path: Path) ->
     result = train(read_tweets(sample_csv(), labelled=True), glove, tmp_path / "m", config, verbose=0)
     assert any("ngrams" in w.path for w in result.model.weights)
     check_fresh_process(result, tmp_path)
+
+
+def _logits(model: Any, texts: tf.Tensor, *quiet: Any) -> np.ndarray:
+    """The model's logits with the weights of the ``quiet`` layers set to zero for the call."""
+    saved = [layer.get_weights() for layer in quiet]
+    try:
+        for layer in quiet:
+            layer.set_weights([np.zeros_like(w) for w in layer.get_weights()])
+        p = model.predict(texts, verbose=0).reshape(-1).astype(np.float64)
+    finally:
+        for layer, weights in zip(quiet, saved, strict=True):
+            layer.set_weights(weights)
+    return np.log(p / (1 - p))
 
 
 def check_fresh_process(result, tmp_path: Path) -> None:

@@ -13,9 +13,13 @@ POOLINGS = ("last", "max-mean")
 HELP = {
     "model": "hybrid: n-gram TF-IDF logistic regression + an LSTM correcting its logit; "
     "lstm or linear: one member alone",
+    "linear_vectors": "the linear member also weighs the direction of the tweet's mean and max "
+    "GloVe vector (needs trainable_vectors=false)",
     "linear_c": "inverse L2 strength of the linear member's logistic regression",
     "bidirectional": "LSTM layers read the tweet both ways",
     "pooling": "last: the last LSTM's final state; max-mean: max and mean of its states over time",
+    "lstm_seeds": "recurrent stacks trained side by side from different initial weights; "
+    "the model averages their logits",
     "folds": "folds for the linear member's out-of-fold scores (they pick the threshold "
     "and train the hybrid's LSTM)",
 }
@@ -33,10 +37,12 @@ class TrainConfig:
 
     model: str = "hybrid"
     linear_c: float = 2.0
+    linear_vectors: bool = True
     folds: int = 5
     sequence_length: int = 30
     unit_multiplier: float = 1.0
     lstm_stacks: int = 2
+    lstm_seeds: int = 1
     bidirectional: bool = False
     pooling: str = "last"
     filters: int = 100
@@ -63,6 +69,7 @@ class TrainConfig:
             ("sequence_length", self.sequence_length >= 1, ">= 1"),
             ("unit_multiplier", self.unit_multiplier > 0, "> 0"),
             ("lstm_stacks", self.lstm_stacks >= 1, ">= 1"),
+            ("lstm_seeds", self.lstm_seeds >= 1, ">= 1"),
             ("pooling", self.pooling in POOLINGS, f"one of {', '.join(POOLINGS)}"),
             ("filters", self.filters >= 1, ">= 1"),
             ("kernel_size", self.kernel_size >= 1, ">= 1"),
@@ -80,6 +87,16 @@ class TrainConfig:
         for name, ok, allowed in checks:
             if not ok:
                 raise ValueError(f"{name} must be {allowed}, got {getattr(self, name)!r}")
+        if self.trainable_vectors and self.uses_linear_vectors:
+            raise ValueError(
+                "trainable_vectors=true needs linear_vectors=false: the linear member's weights "
+                "are fitted on the vectors as loaded"
+            )
+
+    @property
+    def uses_linear_vectors(self) -> bool:
+        """Whether the linear member (if any) weighs pooled word vectors."""
+        return self.linear_vectors and self.model != "lstm"
 
     @property
     def lstm_units(self) -> int:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from tweet_classifier.config import TrainConfig
+from tweet_classifier.model import blend_heads
 
 
 def fit_distributed(
@@ -39,8 +40,9 @@ def fit_distributed(
     def train_step(batch: Any) -> tf.Tensor:
         def step(x: tf.Tensor, y: tf.Tensor) -> tf.Tensor:
             with tf.GradientTape() as tape:
-                probability = model(x, training=True)
-                per_example = keras.losses.binary_crossentropy(tf.reshape(y, [-1, 1]), probability)
+                probability = model(x, training=True)  # [batch, lstm_seeds]
+                target = tf.tile(tf.reshape(y, [-1, 1]), [1, config.lstm_seeds])
+                per_example = keras.losses.binary_crossentropy(target, probability)
                 per_example *= tf.gather(weights, tf.cast(y, tf.int32))
                 loss = tf.nn.compute_average_loss(per_example, global_batch_size=config.batch_size)
             grads = tape.gradient(loss, model.trainable_variables)
@@ -54,7 +56,7 @@ def fit_distributed(
     best, best_weights, waited = np.inf, None, 0
     for epoch in range(config.epochs):
         losses = [float(train_step(next(iterator))) for _ in range(steps)]
-        probability = model.predict(valid_x, batch_size=1024, verbose=0).reshape(-1)
+        probability = blend_heads(model.predict(valid_x, batch_size=1024, verbose=0))
         val_loss = float(
             keras.losses.binary_crossentropy(valid_y.reshape(-1, 1), probability.reshape(-1, 1))
             .numpy()

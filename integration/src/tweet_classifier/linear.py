@@ -1,5 +1,8 @@
 """Fit the linear member: L2-regularised logistic regression on n-gram TF-IDF, out-of-fold too.
 
+Optionally the features also hold the tweet's pooled word vectors (:class:`VectorPool`
+over the GloVe lookup): their weights go into a bias-free ``Dense`` beside the n-grams.
+
 scikit-learn's ``LogisticRegression`` (a convex solver, run to convergence) is used at
 training time only; its weights go into :class:`~tweet_classifier.ngram_tfidf.NgramTfidf`,
 so the exported graph needs no scikit-learn.
@@ -26,11 +29,35 @@ class LinearFit:
     intercept: float
     oof_logit: np.ndarray  # float64 [texts]: each text scored by a model that did not see it
     oof_threshold: float  # best F1 threshold on the out-of-fold probabilities
+    vector_coef: np.ndarray | None = None  # weights of the pooled word vectors, if used
 
     @property
     def oof_probability(self) -> np.ndarray:
         """float64 ``[texts]``: the out-of-fold logits as probabilities."""
         return _probability(self.oof_logit)
+
+    def logit(self, text: Any, vectors: Any = None) -> Any:
+        """The member's logit in a functional Keras model: ``text`` strings, ``vectors`` the
+        lookup's output (needed when the member was fitted with pooled vectors)."""
+        import keras
+
+        from tweet_classifier.vector_pool import VectorPool
+
+        if self.vector_coef is None:
+            return self.layer(text)
+        if vectors is None:
+            raise ValueError("this linear member was fitted with word vectors: pass the lookup's output")
+        weights = self.vector_coef.astype(np.float32).reshape(-1, 1)
+        dense = keras.layers.Dense(
+            1,
+            use_bias=False,
+            trainable=False,
+            kernel_initializer=keras.initializers.Constant(weights),
+            name="linear_vectors",
+        )
+        return keras.layers.Add(name="linear_logit")(
+            [self.layer(text), dense(VectorPool(name="vector_pool")(vectors))]
+        )
 
 
 def fold_ids(y: np.ndarray, folds: int, seed: int) -> np.ndarray:
@@ -65,8 +92,12 @@ def fit_linear(
     folds: int = 5,
     seed: int = 0,
     counts: GramCounts | None = None,
+    vectors: np.ndarray | None = None,
 ) -> LinearFit:
-    """Fit on all ``texts``; score each text out-of-fold with ``folds`` (>= 2) models fitted without it."""
+    """Fit on all ``texts``; score each text out-of-fold with ``folds`` (>= 2) models fitted without it.
+
+    ``vectors``: float ``[texts, k]`` pooled word vectors, appended to each text's TF-IDF.
+    """
     if folds < 2:
         raise ValueError(f"folds must be >= 2, got {folds}")
     y = np.asarray(y, np.int64)
@@ -77,13 +108,28 @@ def fit_linear(
         inside, outside = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
         train_counts = counts.subset(inside)
         vocabulary = NgramVocabulary.fit(train_counts)
-        coef, intercept = solve(tfidf_matrix(train_counts, vocabulary), y[inside], c)
-        oof[outside] = tfidf_matrix(counts.subset(outside), vocabulary) @ coef + intercept
+        coef, intercept = solve(_with(tfidf_matrix(train_counts, vocabulary), vectors, inside), y[inside], c)
+        oof[outside] = (
+            _with(tfidf_matrix(counts.subset(outside), vocabulary), vectors, outside) @ coef + intercept
+        )
     vocabulary = NgramVocabulary.fit(counts)
-    coef, intercept = solve(tfidf_matrix(counts, vocabulary), y, c)
+    coef, intercept = solve(_with(tfidf_matrix(counts, vocabulary), vectors, None), y, c)
+    vector_coef = None
+    if vectors is not None:
+        coef, vector_coef = coef[: len(vocabulary)], coef[len(vocabulary) :]
     layer = NgramTfidf(vocabulary, weights=coef, bias=intercept, name="linear")
     threshold = best_threshold(y, _probability(oof))
-    return LinearFit(layer, vocabulary, coef, intercept, oof, threshold)
+    return LinearFit(layer, vocabulary, coef, intercept, oof, threshold, vector_coef)
+
+
+def _with(tfidf: Any, vectors: np.ndarray | None, rows: np.ndarray | None) -> Any:
+    """The TF-IDF rows with the pooled vectors of the same texts as extra columns."""
+    if vectors is None:
+        return tfidf
+    from scipy.sparse import csr_matrix, hstack
+
+    part = vectors if rows is None else vectors[rows]
+    return hstack([tfidf, csr_matrix(part.astype(np.float32))], format="csr")
 
 
 def _probability(logit: np.ndarray) -> np.ndarray:

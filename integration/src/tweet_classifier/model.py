@@ -3,31 +3,38 @@
 With ``ngrams=True`` a fastText-style branch (hashed word and character n-grams,
 averaged embeddings) is concatenated to the LSTM output before the last Dense layer.
 
+With ``lstm_seeds`` > 1, several such stacks (different initial weights) are trained side by
+side and the exported model averages their logits.
+
 With a ``linear`` member (the hybrid) the last Dense layer gives a logit that is added to
 the linear member's logit before the sigmoid: the LSTM learns a correction of the linear
 model (stacking). In training that logit is an input (``offset``, the linear member's
-out-of-fold logit of each tweet); in the exported text model it is the linear layer itself.
+out-of-fold logit of each tweet); in the exported text model it is the linear member itself,
+which shares the GloVe lookup with the LSTMs when it weighs pooled word vectors.
 """
 
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import keras
+import numpy as np
 
 from glove_lookup import GloveLookup
 from tweet_classifier.config import TrainConfig
+from tweet_classifier.linear import LinearFit
 from tweet_classifier.ngrams import HashedNgrams
 
 # The convolution ends the mask's use (the LSTMs see pooled, fixed-length features);
 # Keras warns about that at every call, which is noise for our users.
-warnings.filterwarnings("ignore", message=r"Layer 'conv' .* does not support masking")
+warnings.filterwarnings("ignore", message=r"Layer 'conv(_seed[0-9]+)?' .* does not support masking")
 
 MAX_NGRAMS = 512
 
 
 def build_models(
-    lookup: GloveLookup, config: TrainConfig, linear: keras.layers.Layer | None = None
+    lookup: GloveLookup, config: TrainConfig, linear: LinearFit | None = None
 ) -> tuple[keras.Model, keras.Model, HashedNgrams | None]:
     """Models sharing every layer: ``(ids_model, text_model, ngram_hasher)``.
 
@@ -37,42 +44,26 @@ def build_models(
     ``model.fit`` never sees strings, which Keras' distribution strategies cannot reduce.
     ``text_model`` takes raw strings ``[batch]`` and is the one exported.
     ``ngram_hasher`` (or ``None``) turns texts into the n-gram ids for ``ids_model``.
-    """
-    layers: list[keras.layers.Layer] = [
-        keras.layers.Conv1D(
-            config.conv_filters,
-            config.kernel_size,
-            # "valid" as the original (30 tokens -> 21 -> pooled 11 steps); "same" only when too short
-            padding="valid" if config.sequence_length >= config.kernel_size else "same",
-            activation="relu",
-            name="conv",
-        ),
-        keras.layers.MaxPool1D(2, padding="same", name="pool"),
-    ]
-    for i in range(config.lstm_stacks):
-        sequences = i < config.lstm_stacks - 1 or config.pooling != "last"
-        # unrolled: ~11 steps; a flat graph beats a while loop on CPU
-        lstm = keras.layers.LSTM(
-            config.lstm_units, return_sequences=sequences, unroll=True, name=f"lstm_{i + 1}"
-        )
-        if config.bidirectional:
-            lstm = keras.layers.Bidirectional(lstm, name=f"bidirectional_{i + 1}")
-        layers.append(lstm)
-        if i == config.lstm_stacks - 1 and config.pooling == "max-mean":
-            layers.append(MaxMeanPool(name="max_mean"))
-        layers += [
-            keras.layers.BatchNormalization(name=f"batch_norm_{i + 1}"),
-            keras.layers.Dropout(config.dropout, seed=config.seed + i, name=f"dropout_{i + 1}"),
-        ]
-    if linear is None:
-        output = keras.layers.Dense(1, activation="sigmoid", name="probability")
-    else:
-        dense_logit = keras.layers.Dense(1, name="lstm_logit")
-        add = keras.layers.Add(name="logit")
-        sigmoid = keras.layers.Activation("sigmoid", name="probability")
 
-        def output(x: keras.KerasTensor, offset: keras.KerasTensor) -> keras.KerasTensor:
-            return sigmoid(add([dense_logit(x), offset]))
+    With ``lstm_seeds > 1`` there are that many recurrent stacks from different initial
+    weights: ``ids_model`` gives each one's probability (``[batch, lstm_seeds]``, one loss
+    each, as if trained apart; :func:`blend_heads` averages them) and ``text_model`` the
+    probability of their mean logit.
+    """
+    seeds = config.lstm_seeds
+    stacks = [_recurrent_stack(config, k) for k in range(seeds)]
+    if seeds == 1 and linear is None:  # the original's output layer
+        finals = [keras.layers.Dense(1, activation="sigmoid", name="probability")]
+    else:
+        finals = [keras.layers.Dense(1, name=_named("lstm_logit", k)) for k in range(seeds)]
+    mean = keras.layers.Average(name="lstm_logit_mean") if seeds > 1 else None
+    add = keras.layers.Add(name="logit")
+    sigmoid = keras.layers.Activation("sigmoid", name="probability")
+    head_adds = [keras.layers.Add(name=_named("head_logit", k)) for k in range(seeds)]
+    head_sigmoids = [
+        keras.layers.Activation("sigmoid", name=_named("head_probability", k)) for k in range(seeds)
+    ]
+    heads = keras.layers.Concatenate(name="head_probabilities")
 
     hasher = None
     if config.ngrams:
@@ -81,17 +72,35 @@ def build_models(
             config.ngram_buckets + 1, config.ngram_dim, mask_zero=True, name="ngrams"
         )
         ngram_pool = keras.layers.GlobalAveragePooling1D(name="ngram_mean")
-        concat = keras.layers.Concatenate(name="features")
+        concats = [keras.layers.Concatenate(name=_named("features", k)) for k in range(seeds)]
 
-    def head(
-        vectors: keras.KerasTensor, ngram_ids: keras.KerasTensor | None, offset: keras.KerasTensor | None
-    ) -> keras.KerasTensor:
-        x = vectors
-        for layer in layers:
-            x = layer(x)
-        if ngram_ids is not None:
-            x = concat([x, ngram_pool(ngram_embedding(ngram_ids))])
-        return output(x) if offset is None else output(x, offset)  # type: ignore[call-arg]
+    def head_logits(
+        vectors: keras.KerasTensor, ngram_ids: keras.KerasTensor | None
+    ) -> list[keras.KerasTensor]:
+        """Each stack's output (a probability for the plain single LSTM, else a logit)."""
+        grams = ngram_pool(ngram_embedding(ngram_ids)) if ngram_ids is not None else None
+        outputs = []
+        for k, (stack, final) in enumerate(zip(stacks, finals, strict=True)):
+            x = vectors
+            for layer in stack:
+                x = layer(x)
+            if grams is not None:
+                x = concats[k]([x, grams])
+            outputs.append(final(x))
+        return outputs
+
+    def blend(outputs: list[keras.KerasTensor], offset: keras.KerasTensor | None) -> keras.KerasTensor:
+        """The probability: the stacks' mean logit (+ the linear member's logit)."""
+        if seeds == 1 and offset is None:
+            return outputs[0]
+        logit = outputs[0] if mean is None else mean(outputs)
+        return sigmoid(logit if offset is None else add([logit, offset]))
+
+    def each(outputs: list[keras.KerasTensor], offset: keras.KerasTensor | None) -> keras.KerasTensor:
+        """``[batch, seeds]``: every stack's own probability, so each learns on its own loss."""
+        if offset is not None:
+            outputs = [adder([logit, offset]) for adder, logit in zip(head_adds, outputs, strict=True)]
+        return heads([squash(logit) for squash, logit in zip(head_sigmoids, outputs, strict=True)])
 
     ids = keras.Input(shape=(config.sequence_length,), dtype="int64", name="token_ids")
     text = keras.Input(shape=(), dtype="string", name="text")
@@ -103,21 +112,75 @@ def build_models(
     if linear is not None:
         offset = keras.Input(shape=(1,), dtype="float32", name="offset")
         ids_inputs.append(offset)
+    trained = head_logits(lookup(ids), grams)
     ids_model = keras.Model(
         ids_inputs[0] if len(ids_inputs) == 1 else ids_inputs,
-        head(lookup(ids), grams, offset),
+        blend(trained, offset) if seeds == 1 else each(trained, offset),
         name="tweetclf_ids",
     )
+    vectors = lookup(text)  # one lookup for the LSTMs and the linear member's pooled vectors
+    served = head_logits(vectors, hasher(text) if hasher is not None else None)
     text_model = keras.Model(
-        text,
-        head(
-            lookup(text),
-            hasher(text) if hasher is not None else None,
-            linear(text) if linear is not None else None,
-        ),
-        name="tweetclf",
+        text, blend(served, linear.logit(text, vectors) if linear is not None else None), name="tweetclf"
     )
     return ids_model, text_model, hasher
+
+
+def _named(name: str, seed: int) -> str:
+    """Layer names of the first stack stay the original's; the others get ``_seed<k+1>``."""
+    return name if seed == 0 else f"{name}_seed{seed + 1}"
+
+
+def _recurrent_stack(config: TrainConfig, seed: int) -> list[keras.layers.Layer]:
+    """Conv1D -> MaxPool1D -> ``lstm_stacks`` x (LSTM -> BatchNorm -> Dropout), fresh weights."""
+    layers: list[keras.layers.Layer] = [
+        keras.layers.Conv1D(
+            config.conv_filters,
+            config.kernel_size,
+            # "valid" as the original (30 tokens -> 21 -> pooled 11 steps); "same" only when too short
+            padding="valid" if config.sequence_length >= config.kernel_size else "same",
+            activation="relu",
+            name=_named("conv", seed),
+        ),
+        keras.layers.MaxPool1D(2, padding="same", name=_named("pool", seed)),
+    ]
+    for i in range(config.lstm_stacks):
+        sequences = i < config.lstm_stacks - 1 or config.pooling != "last"
+        # unrolled: ~11 steps; a flat graph beats a while loop on CPU
+        lstm = keras.layers.LSTM(
+            config.lstm_units, return_sequences=sequences, unroll=True, name=_named(f"lstm_{i + 1}", seed)
+        )
+        if config.bidirectional:
+            lstm = keras.layers.Bidirectional(lstm, name=_named(f"bidirectional_{i + 1}", seed))
+        layers.append(lstm)
+        if i == config.lstm_stacks - 1 and config.pooling == "max-mean":
+            layers.append(MaxMeanPool(name=_named("max_mean", seed)))
+        layers += [
+            keras.layers.BatchNormalization(name=_named(f"batch_norm_{i + 1}", seed)),
+            keras.layers.Dropout(
+                config.dropout, seed=config.seed + 100 * seed + i, name=_named(f"dropout_{i + 1}", seed)
+            ),
+        ]
+    return layers
+
+
+def blend_heads(probabilities: Any) -> np.ndarray:
+    """``[n, seeds]`` per-stack probabilities (the ids model's) -> ``[n]``, averaged in logit space.
+
+    The exported model averages the stacks' logits before its sigmoid; this is the same blend.
+
+    >>> blend_heads(np.array([[0.5], [0.9]])).round(2).tolist()
+    [0.5, 0.9]
+    >>> blend_heads(np.array([[0.2, 0.8]])).round(2).tolist()
+    [0.5]
+    """
+    p = np.asarray(probabilities, np.float64)
+    p = p.reshape(len(p), -1)
+    if p.shape[1] == 1:
+        return p[:, 0]
+    p = np.clip(p, 1e-7, 1 - 1e-7)
+    blended: np.ndarray = 1 / (1 + np.exp(-np.log(p / (1 - p)).mean(axis=1)))
+    return blended
 
 
 @keras.saving.register_keras_serializable(package="tweet_classifier")
@@ -137,8 +200,12 @@ class MaxMeanPool(keras.layers.Layer):
         return (input_shape[0], features)
 
 
-def linear_model(linear: keras.layers.Layer) -> keras.Model:
-    """The linear member alone as a text model: raw strings -> probability ``[batch, 1]``."""
+def linear_model(linear: LinearFit, lookup: GloveLookup | None = None) -> keras.Model:
+    """The linear member alone as a text model: raw strings -> probability ``[batch, 1]``.
+
+    ``lookup`` gives the word vectors when the member was fitted with them.
+    """
     text = keras.Input(shape=(), dtype="string", name="text")
-    probability = keras.layers.Activation("sigmoid", name="probability")(linear(text))
+    logit = linear.logit(text, lookup(text) if lookup is not None else None)
+    probability = keras.layers.Activation("sigmoid", name="probability")(logit)
     return keras.Model(text, probability, name="tweetclf_linear")

@@ -50,6 +50,20 @@ def training_vocabulary(texts: list[str]) -> set[str]:
     return {t.decode("utf-8") for t in tokens}
 
 
+def pooled_vectors(lookup: Any, texts: list[str], batch_size: int = 2048) -> np.ndarray:
+    """float32 ``[texts, 2 * dim]``: each text's :class:`VectorPool` features, as the graph computes them."""
+    import tensorflow as tf
+
+    from tweet_classifier.vector_pool import VectorPool
+
+    pool = VectorPool()
+    parts = [
+        pool(lookup(tf.constant(texts[start : start + batch_size], tf.string))).numpy()
+        for start in range(0, len(texts), batch_size)
+    ]
+    return np.concatenate(parts) if parts else np.zeros((0, 2 * lookup.output_dim), np.float32)
+
+
 def balance(frame: pd.DataFrame, config: TrainConfig) -> tuple[pd.DataFrame, dict[int, float] | None]:
     if config.balance == "undersample":
         return undersample(frame, "target", seed=config.seed), None
@@ -58,6 +72,11 @@ def balance(frame: pd.DataFrame, config: TrainConfig) -> tuple[pd.DataFrame, dic
     if config.balance == "class-weight":
         return frame, {int(k): float(v) for k, v in class_weights(frame["target"]).items()}
     return frame, None
+
+
+def _per_head(y: np.ndarray, heads: int) -> np.ndarray:
+    """The targets as the ids model gives its output: ``[n]``, or ``[n, heads]`` for several stacks."""
+    return y if heads == 1 else np.repeat(y[:, np.newaxis], heads, axis=1)
 
 
 def train(
@@ -84,7 +103,7 @@ def train(
     import tensorflow as tf
 
     from glove_lookup import GloveLookup, WordVectors
-    from tweet_classifier.model import build_models, linear_model
+    from tweet_classifier.model import blend_heads, build_models, linear_model
 
     if tweets.targets is None:
         raise ValueError("training needs labelled tweets")
@@ -93,6 +112,21 @@ def train(
     started = time.perf_counter()
     keras.utils.set_random_seed(config.seed)
     frame = pd.DataFrame({"text": tweets.texts, "target": tweets.targets})
+    train_frame, valid_frame = frame, frame.iloc[:0]
+    if config.model != "linear":
+        train_frame, valid_frame = stratified_split(
+            frame, "target", test_size=config.valid_size, seed=config.seed
+        )
+    wv: Any = None
+    lookup: Any = None
+    scope = strategy.scope() if strategy is not None else contextlib.nullcontext()
+    if config.model != "linear" or config.uses_linear_vectors:
+        wv = vectors if isinstance(vectors, WordVectors) else WordVectors.load(vectors)
+        wv = wv.restrict(vocabulary=training_vocabulary(list(train_frame["text"])), top_n=config.vocab_top_n)
+        with scope:
+            lookup = GloveLookup(
+                wv, sequence_length=config.sequence_length, trainable=config.trainable_vectors
+            )
     linear = None
     members: dict[str, Any] = {}
     if config.model in ("linear", "hybrid"):
@@ -104,22 +138,25 @@ def train(
             c=config.linear_c,
             folds=config.folds,
             seed=config.seed,
+            vectors=pooled_vectors(lookup, list(frame["text"])) if config.uses_linear_vectors else None,
         )
         frame["offset"] = linear.oof_logit
+        train_frame = train_frame.assign(offset=frame.loc[train_frame.index, "offset"])
+        valid_frame = valid_frame.assign(offset=frame.loc[valid_frame.index, "offset"])
         oof_metrics = binary_metrics(frame["target"], linear.oof_probability, linear.oof_threshold)
         members["linear"] = {
             "out_of_fold": oof_metrics.to_dict(),
             "vocabulary_size": len(linear.vocabulary),
             "char_ngrams": linear.vocabulary.num_char,
             "word_ngrams": linear.vocabulary.num_word,
+            "pooled_vectors": linear.vector_coef is not None,
         }
     linear_fitted = time.perf_counter()
 
-    wv: Any = None
     history: dict[str, list[float]] = {}
     if config.model == "linear":
         assert linear is not None
-        text_model = linear_model(linear.layer)
+        text_model = linear_model(linear, lookup if config.uses_linear_vectors else None)
         threshold = linear.oof_threshold
         valid_y = frame["target"].to_numpy(np.float32)
         probability = linear.oof_probability
@@ -127,23 +164,12 @@ def train(
         train_rows, valid_rows = len(frame), 0
         prepared = trained = time.perf_counter()
     else:
-        train_frame, valid_frame = stratified_split(
-            frame, "target", test_size=config.valid_size, seed=config.seed
-        )
         weights = None
         if linear is None:  # the hybrid keeps the natural class balance: its offset is calibrated
             train_frame, weights = balance(train_frame, config)
 
-        wv = vectors if isinstance(vectors, WordVectors) else WordVectors.load(vectors)
-        wv = wv.restrict(vocabulary=training_vocabulary(list(train_frame["text"])), top_n=config.vocab_top_n)
-        scope = strategy.scope() if strategy is not None else contextlib.nullcontext()
         with scope:
-            lookup = GloveLookup(
-                wv, sequence_length=config.sequence_length, trainable=config.trainable_vectors
-            )
-            ids_model, text_model, hasher = build_models(
-                lookup, config, linear.layer if linear is not None else None
-            )
+            ids_model, text_model, hasher = build_models(lookup, config, linear)
             ids_model.compile(
                 optimizer=keras.optimizers.Adam(config.learning_rate),
                 loss="binary_crossentropy",
@@ -164,13 +190,18 @@ def train(
         valid_ids = features(valid_frame)
         train_y = train_frame["target"].to_numpy(np.float32)
         valid_y = valid_frame["target"].to_numpy(np.float32)
+        heads = config.lstm_seeds if strategy is None else 1  # fit_distributed spreads y itself
+        train_part: tuple[Any, ...] = (train_ids, _per_head(train_y, heads))
+        if heads > 1 and weights is not None:  # Keras' class_weight reads [n, k] targets as one-hot
+            train_part += (np.array([weights[int(t)] for t in train_y], np.float32),)
+            weights = None
         dataset = (
-            tf.data.Dataset.from_tensor_slices((train_ids, train_y))
+            tf.data.Dataset.from_tensor_slices(train_part)
             .shuffle(len(train_y), seed=config.seed, reshuffle_each_iteration=True)
             .batch(config.batch_size)
             .prefetch(tf.data.AUTOTUNE)
         )
-        validation = tf.data.Dataset.from_tensor_slices((valid_ids, valid_y)).batch(1024)
+        validation = tf.data.Dataset.from_tensor_slices((valid_ids, _per_head(valid_y, heads))).batch(1024)
         prepared = time.perf_counter()
 
         if verbose is None:
@@ -206,7 +237,7 @@ def train(
         trained = time.perf_counter()
 
         # Validation tweets were out of fold for the linear member too: an honest estimate.
-        probability = ids_model.predict(validation, verbose=0).reshape(-1)
+        probability = blend_heads(ids_model.predict(validation, verbose=0))
         if linear is None:
             threshold = best_threshold(valid_y, probability)
         else:  # chosen on the linear member's out-of-fold scores of every tweet, not on ~10%
