@@ -125,6 +125,25 @@ def test_several_seeds_average_their_logits(model: str, small_config, glove, tmp
     check_fresh_process(result, tmp_path)
 
 
+def test_fine_tuned_vectors_leave_the_linear_member_its_own(small_config, glove) -> None:
+    """With ``trainable_vectors`` the LSTM's vectors move; the linear member reads a frozen copy."""
+    from dataclasses import replace
+
+    config = replace(small_config, trainable_vectors=True, epochs=1)
+    result = train(read_tweets(sample_csv(), labelled=True), glove, None, config, verbose=0)
+    from glove_lookup import GloveLookup
+
+    lookups = {layer.name: layer for layer in result.model.layers if isinstance(layer, GloveLookup)}
+    frozen = lookups.pop("linear_lookup")
+    (tuned,) = (layer.embeddings.numpy() for layer in lookups.values())
+    assert not frozen.trainable and frozen.embeddings.numpy().shape == tuned.shape
+    words = frozen.get_vocabulary()
+    index = {w: i for i, w in enumerate(glove.words)}
+    rows = [index[w] for w in words]
+    np.testing.assert_array_equal(frozen.embeddings.numpy(), glove.matrix[rows])  # as loaded
+    assert not np.allclose(tuned, glove.matrix[rows])  # fine-tuned
+
+
 def test_ngram_branch_exports_and_serves(small_config, glove, tmp_path: Path) -> None:
     from dataclasses import replace
 

@@ -13,8 +13,7 @@ POOLINGS = ("last", "max-mean")
 HELP = {
     "model": "hybrid: n-gram TF-IDF logistic regression + an LSTM correcting its logit; "
     "lstm or linear: one member alone",
-    "linear_vectors": "the linear member also weighs the direction of the tweet's mean and max "
-    "GloVe vector (needs trainable_vectors=false)",
+    "linear_vectors": "the linear member also weighs the direction of the tweet's mean and max GloVe vector",
     "linear_c": "inverse L2 strength of the linear member's logistic regression",
     "bidirectional": "LSTM layers read the tweet both ways",
     "pooling": "last: the last LSTM's final state; max-mean: max and mean of its states over time",
@@ -87,11 +86,6 @@ class TrainConfig:
         for name, ok, allowed in checks:
             if not ok:
                 raise ValueError(f"{name} must be {allowed}, got {getattr(self, name)!r}")
-        if self.trainable_vectors and self.uses_linear_vectors:
-            raise ValueError(
-                "trainable_vectors=true needs linear_vectors=false: the linear member's weights "
-                "are fitted on the vectors as loaded"
-            )
 
     @property
     def uses_linear_vectors(self) -> bool:

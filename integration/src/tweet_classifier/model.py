@@ -34,7 +34,10 @@ MAX_NGRAMS = 512
 
 
 def build_models(
-    lookup: GloveLookup, config: TrainConfig, linear: LinearFit | None = None
+    lookup: GloveLookup,
+    config: TrainConfig,
+    linear: LinearFit | None = None,
+    linear_lookup: GloveLookup | None = None,
 ) -> tuple[keras.Model, keras.Model, HashedNgrams | None]:
     """Models sharing every layer: ``(ids_model, text_model, ngram_hasher)``.
 
@@ -44,6 +47,7 @@ def build_models(
     ``model.fit`` never sees strings, which Keras' distribution strategies cannot reduce.
     ``text_model`` takes raw strings ``[batch]`` and is the one exported.
     ``ngram_hasher`` (or ``None``) turns texts into the n-gram ids for ``ids_model``.
+    ``linear_lookup``: the linear member's own (frozen) lookup when ``lookup`` is fine-tuned.
 
     With ``lstm_seeds > 1`` there are that many recurrent stacks from different initial
     weights: ``ids_model`` gives each one's probability (``[batch, lstm_seeds]``, one loss
@@ -121,7 +125,14 @@ def build_models(
     vectors = lookup(text)  # one lookup for the LSTMs and the linear member's pooled vectors
     served = head_logits(vectors, hasher(text) if hasher is not None else None)
     text_model = keras.Model(
-        text, blend(served, linear.logit(text, vectors) if linear is not None else None), name="tweetclf"
+        text,
+        blend(
+            served,
+            None
+            if linear is None
+            else linear.logit(text, vectors if linear_lookup is None else linear_lookup(text)),
+        ),
+        name="tweetclf",
     )
     return ids_model, text_model, hasher
 

@@ -119,14 +119,21 @@ def train(
         )
     wv: Any = None
     lookup: Any = None
-    scope = strategy.scope() if strategy is not None else contextlib.nullcontext()
+    linear_lookup: Any = None  # the lookup of the linear member's pooled vectors, if not ``lookup``
+
+    def scope() -> Any:  # a fresh context each time: a strategy's scope() cannot be re-entered
+        return strategy.scope() if strategy is not None else contextlib.nullcontext()
+
     if config.model != "linear" or config.uses_linear_vectors:
         wv = vectors if isinstance(vectors, WordVectors) else WordVectors.load(vectors)
         wv = wv.restrict(vocabulary=training_vocabulary(list(train_frame["text"])), top_n=config.vocab_top_n)
-        with scope:
+        with scope():
             lookup = GloveLookup(
                 wv, sequence_length=config.sequence_length, trainable=config.trainable_vectors
             )
+            if config.trainable_vectors and config.uses_linear_vectors:
+                # the linear member's weights fit the vectors as loaded: it keeps a frozen copy
+                linear_lookup = GloveLookup(wv, sequence_length=config.sequence_length, name="linear_lookup")
     linear = None
     members: dict[str, Any] = {}
     if config.model in ("linear", "hybrid"):
@@ -138,7 +145,9 @@ def train(
             c=config.linear_c,
             folds=config.folds,
             seed=config.seed,
-            vectors=pooled_vectors(lookup, list(frame["text"])) if config.uses_linear_vectors else None,
+            vectors=pooled_vectors(linear_lookup or lookup, list(frame["text"]))
+            if config.uses_linear_vectors
+            else None,
         )
         frame["offset"] = linear.oof_logit
         train_frame = train_frame.assign(offset=frame.loc[train_frame.index, "offset"])
@@ -168,8 +177,8 @@ def train(
         if linear is None:  # the hybrid keeps the natural class balance: its offset is calibrated
             train_frame, weights = balance(train_frame, config)
 
-        with scope:
-            ids_model, text_model, hasher = build_models(lookup, config, linear)
+        with scope():
+            ids_model, text_model, hasher = build_models(lookup, config, linear, linear_lookup)
             ids_model.compile(
                 optimizer=keras.optimizers.Adam(config.learning_rate),
                 loss="binary_crossentropy",
