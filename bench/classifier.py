@@ -4,6 +4,7 @@ Run: .venv/bin/python bench/classifier.py [speed] [cv] [balance] [variants]   (d
      cv options: --repeats=N (default 3), --only=NAME (a part of a system's name), --fresh (ignore the cache),
                  --set=KEY=VALUE (our models with a TrainConfig field changed; also prints the paired
                  difference against the cached defaults, e.g. --only=hybrid --set=pooling=max-mean)
+     speed options: --set=KEY=VALUE (time our model with a TrainConfig field changed)
 
 - cv:      3 x 5-fold repeated stratified CV F1 (class 1), mean +- standard error, for the hybrid
            and each member alone beside three peers: char_wb 2-5 + word 1-2 TF-IDF + LogReg (C=4),
@@ -167,7 +168,6 @@ def cv(texts, y, glove, config) -> None:
     import json
 
     repeats = int(next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--repeats=")), REPEATS))
-    config = override(config, [a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--set=")])
     only = [a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--only=")]
     cache: dict[str, dict[str, float]] = {}
     if CV_CACHE.exists() and "--fresh" not in sys.argv:
@@ -405,7 +405,16 @@ def speed(texts, y, glove, config) -> None:
                 "",
             )
         )
-        print(f"\nspeed (epochs run: ours {len(result.history['loss'])})")
+        raw = result.sizes.get("vectors_raw_bytes", 0) + result.sizes.get("ngrams_raw_bytes", 0)
+        rows.append(
+            (
+                "export / raw bytes of vectors + n-gram keys",
+                f"{result.sizes['export_bytes'] / raw:.2f}x",
+                "",
+                "",
+            )
+        )
+        print(f"\nspeed (epochs run: ours {len(result.history['loss'])}; timings {result.timings})")
         print(table(rows))
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -421,7 +430,7 @@ def main() -> None:
     parts = sys.argv[1:] or ["speed", "cv", "balance", "variants"]
     texts, y = load()
     glove = WordVectors.load("glove-6b-50d")
-    config = TrainConfig()
+    config = override(TrainConfig(), [a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--set=")])
     print(f"config: {config}")
     if "speed" in parts:
         speed(texts, y, glove, config)
