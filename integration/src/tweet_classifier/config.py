@@ -41,7 +41,7 @@ class TrainConfig:
     sequence_length: int = 30
     unit_multiplier: float = 1.0
     lstm_stacks: int = 2
-    lstm_seeds: int = 1
+    lstm_seeds: int = 2
     bidirectional: bool = False
     pooling: str = "last"
     filters: int = 100
@@ -49,7 +49,7 @@ class TrainConfig:
     dropout: float = 0.2
     learning_rate: float = 1e-3
     epochs: int = 10
-    batch_size: int = 64
+    batch_size: int = 128
     trainable_vectors: bool = False
     balance: str = "class-weight"
     valid_size: float = 0.1
