@@ -11,7 +11,8 @@ BALANCING = ("class-weight", "undersample", "oversample", "none")
 MODELS = ("hybrid", "lstm", "linear")
 POOLINGS = ("last", "max-mean")
 HELP = {
-    "model": "hybrid: n-gram TF-IDF logistic regression + an LSTM correcting its logit; "
+    "model": "hybrid: a logistic regression over n-gram TF-IDF (and pooled GloVe vectors) "
+    "+ LSTMs correcting its logit; "
     "lstm or linear: one member alone",
     "linear_vectors": "the linear member also weighs the direction of the tweet's mean and max GloVe vector",
     "linear_c": "inverse L2 strength of the linear member's logistic regression",

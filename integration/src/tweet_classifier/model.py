@@ -60,14 +60,15 @@ def build_models(
         finals = [keras.layers.Dense(1, activation="sigmoid", name="probability")]
     else:
         finals = [keras.layers.Dense(1, name=_named("lstm_logit", k)) for k in range(seeds)]
-    mean = keras.layers.Average(name="lstm_logit_mean") if seeds > 1 else None
     add = keras.layers.Add(name="logit")
     sigmoid = keras.layers.Activation("sigmoid", name="probability")
-    head_adds = [keras.layers.Add(name=_named("head_logit", k)) for k in range(seeds)]
-    head_sigmoids = [
-        keras.layers.Activation("sigmoid", name=_named("head_probability", k)) for k in range(seeds)
-    ]
-    heads = keras.layers.Concatenate(name="head_probabilities")
+    if seeds > 1:  # the blend of the stacks, and each stack's own output for training
+        mean = keras.layers.Average(name="lstm_logit_mean")
+        head_adds = [keras.layers.Add(name=_named("head_logit", k)) for k in range(seeds)]
+        head_sigmoids = [
+            keras.layers.Activation("sigmoid", name=_named("head_probability", k)) for k in range(seeds)
+        ]
+        heads = keras.layers.Concatenate(name="head_probabilities")
 
     hasher = None
     if config.ngrams:
@@ -97,7 +98,7 @@ def build_models(
         """The probability: the stacks' mean logit (+ the linear member's logit)."""
         if seeds == 1 and offset is None:
             return outputs[0]
-        logit = outputs[0] if mean is None else mean(outputs)
+        logit = outputs[0] if seeds == 1 else mean(outputs)
         return sigmoid(logit if offset is None else add([logit, offset]))
 
     def each(outputs: list[keras.KerasTensor], offset: keras.KerasTensor | None) -> keras.KerasTensor:

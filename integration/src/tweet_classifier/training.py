@@ -131,8 +131,9 @@ def train(
             lookup = GloveLookup(
                 wv, sequence_length=config.sequence_length, trainable=config.trainable_vectors
             )
-            if config.trainable_vectors and config.uses_linear_vectors:
-                # the linear member's weights fit the vectors as loaded: it keeps a frozen copy
+            if config.model == "hybrid" and config.trainable_vectors and config.linear_vectors:
+                # the LSTMs fine-tune ``lookup``; the linear member's weights fit the vectors as
+                # loaded, so it keeps a frozen copy
                 linear_lookup = GloveLookup(wv, sequence_length=config.sequence_length, name="linear_lookup")
     linear = None
     members: dict[str, Any] = {}
@@ -165,7 +166,7 @@ def train(
     history: dict[str, list[float]] = {}
     if config.model == "linear":
         assert linear is not None
-        text_model = linear_model(linear, lookup if config.uses_linear_vectors else None)
+        text_model = linear_model(linear, lookup)  # lookup: None without pooled vectors
         threshold = linear.oof_threshold
         valid_y = frame["target"].to_numpy(np.float32)
         probability = linear.oof_probability
@@ -202,7 +203,8 @@ def train(
         heads = config.lstm_seeds if strategy is None else 1  # fit_distributed spreads y itself
         train_part: tuple[Any, ...] = (train_ids, _per_head(train_y, heads))
         if heads > 1 and weights is not None:  # Keras' class_weight reads [n, k] targets as one-hot
-            train_part += (np.array([weights[int(t)] for t in train_y], np.float32),)
+            sample_weight = np.where(train_y == 1, weights.get(1, 1.0), weights.get(0, 1.0))
+            train_part += (sample_weight.astype(np.float32),)
             weights = None
         dataset = (
             tf.data.Dataset.from_tensor_slices(train_part)
