@@ -19,7 +19,7 @@ from sagemaker_launcher.testing import (
 )
 from tweet_classifier import sample_csv
 from tweet_classifier.cli import main
-from tweet_classifier.sagemaker_bundle import ENTRY_SCRIPT, build_bundle
+from tweet_classifier.sagemaker.bundle import ENTRY_SCRIPT, build_bundle
 
 
 def test_train_stages_data_and_vectors_and_starts_the_job(

@@ -12,7 +12,7 @@ from pathlib import Path
 from conftest import free_port
 
 from tweet_classifier import sample_csv
-from tweet_classifier.sagemaker_entry import SageMakerEnv, parse_hyperparameters
+from tweet_classifier.sagemaker.entry import SageMakerEnv, parse_hyperparameters
 
 HPS = ["--epochs", "2", "--batch_size", "16", "--vocab_top_n", "2000", "--sequence_length", "20"]
 
@@ -33,7 +33,7 @@ def opt_ml(root: Path) -> dict[str, str]:
 
 def entry(env: dict[str, str], args: list[str], cwd: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "tweet_classifier.sagemaker_entry", *args],
+        [sys.executable, "-m", "tweet_classifier.sagemaker.entry", *args],
         env={**os.environ, **env},
         cwd=cwd,
         stdout=subprocess.PIPE,

@@ -10,32 +10,27 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from sagemaker_launcher import EXIT_USAGE, run_main
 from tweet_classifier.config import TrainConfig
 from tweet_classifier.data import read_tweets, sample_csv
-from tweet_classifier.errors import TweetClassifierError
+from tweet_classifier.errors import TweetClassifierError, user_errors
 from tweet_classifier.vector_files import load_vectors
-
-EXIT_USAGE = 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "handler", None):
-        parser.print_help()
-        return EXIT_USAGE
+    return run_main(
+        "tweetclf",
+        build_parser(),
+        argv,
+        user_errors=user_errors(),
+        before=_start_tensorflow,
+        interrupted="interrupted; nothing was written",
+    )
+
+
+def _start_tensorflow(args: argparse.Namespace) -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     quiet_tensorflow_start(getattr(args, "tf_threads", None))
-    try:
-        return int(args.handler(args))
-    except KeyboardInterrupt:
-        print("interrupted; nothing was written", file=sys.stderr)
-        return 130
-    except Exception as err:  # user mistakes become one line; bugs keep their traceback
-        if _is_user_error(err):
-            print(f"tweetclf: error: {err}", file=sys.stderr)
-            return EXIT_USAGE
-        raise
 
 
 def quiet_tensorflow_start(tf_threads: int | None = None) -> None:
@@ -62,24 +57,6 @@ def quiet_tensorflow_start(tf_threads: int | None = None) -> None:
         os.dup2(saved, 2)
         os.close(saved)
         os.close(devnull)
-
-
-def _is_user_error(err: Exception) -> bool:
-    from glove_lookup import GloveLookupError
-
-    user_errors: tuple[type[Exception], ...] = (
-        TweetClassifierError,
-        GloveLookupError,
-        FileNotFoundError,
-        ValueError,
-    )
-    try:
-        from sagemaker_launcher import LauncherError
-
-        user_errors += (LauncherError,)
-    except ImportError:
-        pass
-    return isinstance(err, user_errors)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -177,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(handler=cmd_serve)
 
-    from tweet_classifier.sagemaker_cli import add_parser
+    from tweet_classifier.sagemaker.cli import add_parser
 
     add_parser(sub)
 

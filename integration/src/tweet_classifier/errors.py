@@ -1,10 +1,21 @@
-"""Exception types of :mod:`tweet_classifier`: user mistakes the CLI turns into one line and exit 2."""
+"""Exception types of :mod:`tweet_classifier`, and which errors count as the user's mistake.
+
+:func:`user_errors` is the one policy ``tweetclf`` and the SageMaker entry point share: these
+become one line (exit 2 / the job's FailureReason without a traceback); anything else is a
+bug and keeps its traceback.
+"""
 
 from __future__ import annotations
+
+import functools
 
 
 class TweetClassifierError(Exception):
     """Base class of the errors this package raises on purpose."""
+
+
+class ConfigError(TweetClassifierError, ValueError):
+    """A hyperparameter, flag or setting is out of range; the message names it."""
 
 
 class DataError(TweetClassifierError, ValueError):
@@ -13,3 +24,21 @@ class DataError(TweetClassifierError, ValueError):
 
 class ModelDirError(TweetClassifierError, ValueError):
     """A model directory is not what was expected (not a model base, no version, ...)."""
+
+
+@functools.cache
+def user_errors() -> tuple[type[Exception], ...]:
+    """The exception types that mean "the user's input or setup is wrong", ours and our libraries'.
+
+    A function, so that importing this module does not import pandas (through rebalance).
+
+    >>> ValueError in user_errors(), ConfigError in user_errors()  # a bare ValueError is a bug
+    (False, False)
+    >>> issubclass(ConfigError, user_errors())
+    True
+    """
+    from glove_lookup import GloveLookupError
+    from rebalance import RebalanceError
+    from sagemaker_launcher import LauncherError
+
+    return (TweetClassifierError, GloveLookupError, RebalanceError, LauncherError, FileNotFoundError)

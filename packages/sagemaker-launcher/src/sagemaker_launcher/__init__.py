@@ -1,24 +1,62 @@
-"""sagemaker_launcher: S3 staging and SageMaker TF Serving endpoints (knows nothing of tweets).
+"""sagemaker_launcher: S3 staging, SageMaker training, TF Serving endpoints, Batch Transform.
+
+It knows nothing of tweets: any SavedModel and any training script.
 
 Public API::
 
     AwsConfig.resolve(region=..., role=..., profile=..., config_file=...)
     stage(paths, "s3://bucket/prefix", config) -> [Staged(uri, uploaded)]
-    start_training(TrainSpec(...), config) -> job name; wait_for_job(name, config) -> JobResult
-    deploy(model_data, endpoint, config, instance_type=...) -> Deployment
-    invoke(endpoint, instances, config) -> predictions
-    delete(endpoint, config) -> bool
+    put_jsonl(instances, "s3://bucket/key.jsonl", config); download(uri, path, config)
+    run_training(TrainSpec(...), config) -> JobResult   (start_training + wait_for_job)
+    model_artifact(job_name, config) -> "s3://.../model.tar.gz"
+    deploy(model_data, endpoint, config) -> Deployment; check_in_service; invoke; delete
+    create_model(model_data, name, config); run_transform(model, input, output, config)
+    read_transform_output(output_uri, input_key, config) -> predictions
+    unique_name(prefix) -> "prefix-YYYYmmdd-HHMMSS-mmm"
 
-CLI: ``sagemaker-launch {stage,train,deploy,invoke,delete}``.
+For command lines: ``add_aws_options``, ``aws_config``, ``add_config_options``,
+``config_from_args``, ``parse_bool``, ``run_main`` (:mod:`sagemaker_launcher.cli_tools`).
+
+CLI: ``sagemaker-launch {stage,train,transform,deploy,invoke,delete}``.
 """
 
-from sagemaker_launcher.config import AwsConfig, check_role, parse_s3_uri
-from sagemaker_launcher.endpoints import Deployment, delete, deploy, invoke
+from sagemaker_launcher.cli_tools import (
+    EXIT_FAILED,
+    EXIT_USAGE,
+    add_aws_options,
+    add_config_options,
+    aws_config,
+    config_from_args,
+    parse_bool,
+    run_main,
+)
+from sagemaker_launcher.config import DEFAULT_FRAMEWORK_VERSION, AwsConfig, check_role, parse_s3_uri
+from sagemaker_launcher.endpoints import Deployment, check_in_service, delete, deploy, invoke
 from sagemaker_launcher.errors import ConfigError, JobFailedError, LauncherError, NotFoundError
-from sagemaker_launcher.staging import Staged, stage
-from sagemaker_launcher.training import JobResult, TrainSpec, start_training, wait_for_job
+from sagemaker_launcher.names import unique_name
+from sagemaker_launcher.staging import Staged, download, put_jsonl, stage
+from sagemaker_launcher.training import (
+    JobResult,
+    TrainSpec,
+    model_artifact,
+    run_training,
+    start_training,
+    wait_for_job,
+)
+from sagemaker_launcher.transform import (
+    TransformResult,
+    create_model,
+    parse_transform_output,
+    read_transform_output,
+    run_transform,
+    start_transform,
+    wait_for_transform,
+)
 
 __all__ = [
+    "DEFAULT_FRAMEWORK_VERSION",
+    "EXIT_FAILED",
+    "EXIT_USAGE",
     "AwsConfig",
     "ConfigError",
     "Deployment",
@@ -28,12 +66,31 @@ __all__ = [
     "NotFoundError",
     "Staged",
     "TrainSpec",
+    "TransformResult",
+    "add_aws_options",
+    "add_config_options",
+    "aws_config",
+    "check_in_service",
     "check_role",
+    "config_from_args",
+    "create_model",
     "delete",
     "deploy",
+    "download",
     "invoke",
+    "model_artifact",
+    "parse_bool",
     "parse_s3_uri",
+    "parse_transform_output",
+    "put_jsonl",
+    "read_transform_output",
+    "run_main",
+    "run_training",
+    "run_transform",
     "stage",
     "start_training",
+    "start_transform",
+    "unique_name",
     "wait_for_job",
+    "wait_for_transform",
 ]

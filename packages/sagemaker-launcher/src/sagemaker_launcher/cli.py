@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sagemaker_launcher.config import AwsConfig
-from sagemaker_launcher.errors import JobFailedError, LauncherError
-
-EXIT_USAGE = 2
-
-
-def _aws_options(parser: argparse.ArgumentParser, role: bool = False) -> None:
-    group = parser.add_argument_group("AWS")
-    group.add_argument("--region", help="default: AWS_REGION / AWS_DEFAULT_REGION / the config file")
-    group.add_argument("--profile", help="a named AWS profile (default: AWS_PROFILE)")
-    group.add_argument("--config", type=Path, help="JSON with region/role/profile/endpoint_url")
-    if role:
-        group.add_argument("--role", help="IAM role ARN SageMaker assumes (default: SAGEMAKER_ROLE_ARN)")
+from sagemaker_launcher.cli_tools import (
+    add_aws_options,
+    add_config_options,
+    aws_config,
+    config_from_args,
+    run_main,
+)
+from sagemaker_launcher.config import DEFAULT_FRAMEWORK_VERSION
+from sagemaker_launcher.errors import LauncherError
+from sagemaker_launcher.training import TrainSpec
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     stage = sub.add_parser("stage", help="upload files/dirs to s3://BUCKET/PREFIX (skips identical objects)")
     stage.add_argument("paths", nargs="+", type=Path, help="files or directories")
     stage.add_argument("--to", required=True, help="s3://BUCKET/PREFIX (the bucket is created if missing)")
-    _aws_options(stage)
+    add_aws_options(stage)
     stage.set_defaults(handler=cmd_stage)
 
     deploy = sub.add_parser(
@@ -44,37 +40,30 @@ def build_parser() -> argparse.ArgumentParser:
     deploy.add_argument("--instance-type", default="ml.m5.large")
     deploy.add_argument("--instance-count", type=int, default=1)
     deploy.add_argument(
-        "--framework-version", default="2.16", help="TF Serving image version (default: %(default)s)"
+        "--framework-version",
+        default=DEFAULT_FRAMEWORK_VERSION,
+        help="TF Serving image version (default: %(default)s)",
     )
     deploy.add_argument("--no-wait", action="store_true", help="return before the endpoint is InService")
-    _aws_options(deploy, role=True)
+    add_aws_options(deploy, role=True)
     deploy.set_defaults(handler=cmd_deploy)
 
     train = sub.add_parser("train", help="run a SageMaker training job (TensorFlow image, ModelTrainer)")
-    train.add_argument("--source-dir", type=Path, required=True, help="code uploaded to the job")
-    train.add_argument("--entry-script", required=True, help="script inside --source-dir")
+    add_config_options(train, TrainSpec, exclude=("channels", "hyperparameters"))
     train.add_argument(
-        "--requirements", help="requirements file inside --source-dir (pip install before the run)"
+        "--channel", action="append", default=[], metavar="NAME=S3URI", help="an input channel (repeatable)"
     )
     train.add_argument(
-        "--channel", action="append", default=[], metavar="NAME=S3URI", help="an input channel"
+        "--hyperparameter",
+        "-p",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="passed to the script as --KEY VALUE (repeatable)",
     )
-    train.add_argument("--hyperparameter", "-p", action="append", default=[], metavar="KEY=VALUE")
-    train.add_argument("--output", required=True, help="s3://... where model.tar.gz goes")
-    train.add_argument("--checkpoint", help="s3://... checkpoint location (synced with /opt/ml/checkpoints)")
-    train.add_argument("--instance-type", default="ml.m5.xlarge")
-    train.add_argument(
-        "--instance-count", type=int, default=1, help="> 1: multi-worker (SM_HOSTS lists them)"
-    )
-    train.add_argument("--framework-version", default="2.16")
-    train.add_argument("--py-version", default="py310")
-    train.add_argument("--max-runtime", type=int, default=24 * 3600, help="seconds (default: %(default)s)")
-    train.add_argument("--spot", action="store_true", help="managed spot training")
-    train.add_argument("--max-wait", type=int, help="seconds to wait for spot capacity + run")
-    train.add_argument("--job-name-prefix", default="training")
     train.add_argument("--no-wait", action="store_true", help="print the job name and return")
-    train.add_argument("--poll", type=float, default=30.0, help="seconds between status checks")
-    _aws_options(train, role=True)
+    train.add_argument("--poll", type=float, default=30.0, help="seconds between status checks (default: 30)")
+    add_aws_options(train, role=True)
     train.set_defaults(handler=cmd_train)
 
     transform = sub.add_parser("transform", help="Batch Transform: score JSON-lines files under an S3 prefix")
@@ -87,36 +76,34 @@ def build_parser() -> argparse.ArgumentParser:
     transform.add_argument("--output", required=True, help="s3://... prefix for the .out files")
     transform.add_argument("--instance-type", default="ml.m5.large")
     transform.add_argument("--instance-count", type=int, default=1)
-    transform.add_argument("--framework-version", default="2.16")
+    transform.add_argument(
+        "--framework-version",
+        default=DEFAULT_FRAMEWORK_VERSION,
+        help="TF Serving image version (default: %(default)s)",
+    )
     transform.add_argument("--no-wait", action="store_true")
     transform.add_argument("--poll", type=float, default=30.0)
-    _aws_options(transform, role=True)
+    add_aws_options(transform, role=True)
     transform.set_defaults(handler=cmd_transform)
 
     invoke = sub.add_parser("invoke", help='send {"instances": [...]} to an endpoint, print the predictions')
     invoke.add_argument("--endpoint", required=True)
     invoke.add_argument("texts", nargs="*", help="instances (strings)")
     invoke.add_argument("--jsonl", type=Path, help="one JSON instance per line")
-    _aws_options(invoke)
+    add_aws_options(invoke)
     invoke.set_defaults(handler=cmd_invoke)
 
     delete = sub.add_parser("delete", help="delete an endpoint, its config and model (fine if already gone)")
     delete.add_argument("--endpoint", required=True)
-    _aws_options(delete)
+    add_aws_options(delete)
     delete.set_defaults(handler=cmd_delete)
     return parser
-
-
-def _config(args: argparse.Namespace) -> AwsConfig:
-    return AwsConfig.resolve(
-        region=args.region, role=getattr(args, "role", None), profile=args.profile, config_file=args.config
-    )
 
 
 def cmd_stage(args: argparse.Namespace) -> int:
     from sagemaker_launcher.staging import stage
 
-    for item in stage(args.paths, args.to, _config(args)):
+    for item in stage(args.paths, args.to, aws_config(args)):
         print(f"{item.uri}\t{'uploaded' if item.uploaded else 'unchanged'}")
     return 0
 
@@ -132,25 +119,14 @@ def _pairs(values: list[str], what: str) -> dict[str, str]:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from sagemaker_launcher.training import TrainSpec, run_training
+    from sagemaker_launcher.training import run_training
 
-    config = _config(args)
-    spec = TrainSpec(
-        source_dir=args.source_dir,
-        entry_script=args.entry_script,
-        requirements=args.requirements,
+    config = aws_config(args)
+    spec = config_from_args(
+        TrainSpec,
+        args,
         channels=_pairs(args.channel, "--channel"),
         hyperparameters=_pairs(args.hyperparameter, "--hyperparameter"),
-        output_path=args.output,
-        instance_type=args.instance_type,
-        instance_count=args.instance_count,
-        framework_version=args.framework_version,
-        py_version=args.py_version,
-        checkpoint_uri=args.checkpoint,
-        max_runtime_s=args.max_runtime,
-        spot=args.spot,
-        max_wait_s=args.max_wait,
-        base_job_name=args.job_name_prefix,
     )
     run_training(
         spec, config, wait=not args.no_wait, poll_s=args.poll, echo=lambda line: print(line, flush=True)
@@ -159,14 +135,13 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_transform(args: argparse.Namespace) -> int:
-    import time
-
+    from sagemaker_launcher.names import unique_name
     from sagemaker_launcher.transform import create_model, run_transform
 
-    config = _config(args)
+    config = aws_config(args)
     model = args.model
     if args.model_data:
-        model = f"transform-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}"
+        model = unique_name("transform")
         create_model(args.model_data, model, config, args.framework_version, args.instance_type)
         print(f"model: {model}")
     run_transform(
@@ -190,7 +165,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     result = deploy(
         args.model_data,
         args.endpoint,
-        _config(args),
+        aws_config(args),
         instance_type=args.instance_type,
         instance_count=args.instance_count,
         framework_version=args.framework_version,
@@ -218,7 +193,7 @@ def _read_jsonl(path: Path) -> list[Any]:
 def cmd_invoke(args: argparse.Namespace) -> int:
     from sagemaker_launcher.endpoints import check_in_service, invoke
 
-    config = _config(args)
+    config = aws_config(args)
     check_in_service(args.endpoint, config)
     instances: list[Any] = list(args.texts) + (_read_jsonl(args.jsonl) if args.jsonl else [])
     if not instances:
@@ -231,25 +206,13 @@ def cmd_invoke(args: argparse.Namespace) -> int:
 def cmd_delete(args: argparse.Namespace) -> int:
     from sagemaker_launcher.endpoints import delete
 
-    removed = delete(args.endpoint, _config(args))
+    removed = delete(args.endpoint, aws_config(args))
     print(f"endpoint {args.endpoint}: {'deleted' if removed else 'not found (nothing to delete)'}")
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "handler", None):
-        parser.print_help()
-        return EXIT_USAGE
-    try:
-        return int(args.handler(args))
-    except JobFailedError as err:
-        print(f"sagemaker-launch: {err}", file=sys.stderr)
-        return 1
-    except LauncherError as err:
-        print(f"sagemaker-launch: error: {err}", file=sys.stderr)
-        return EXIT_USAGE
+    return run_main("sagemaker-launch", build_parser(), argv)
 
 
 if __name__ == "__main__":

@@ -11,10 +11,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sagemaker_launcher.config import AwsConfig, parse_s3_uri
+from sagemaker_launcher.config import DEFAULT_FRAMEWORK_VERSION, AwsConfig, parse_s3_uri
 from sagemaker_launcher.errors import ConfigError, LauncherError, NotFoundError
+from sagemaker_launcher.names import unique_name
 
-DEFAULT_FRAMEWORK_VERSION = "2.16"
 TAG = "sagemaker-launcher:endpoint"
 
 
@@ -72,8 +72,7 @@ def deploy(
     role = config.need_role()
     sm = config.client("sagemaker")
     image = inference_image(config.region, framework_version, instance_type)
-    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime()) + f"-{int(time.time() * 1000) % 1000:03d}"
-    name = f"{endpoint[:40]}-{stamp}"
+    name = unique_name(endpoint)
     tags = [{"Key": TAG, "Value": endpoint}]
     sm.create_model(
         ModelName=name,

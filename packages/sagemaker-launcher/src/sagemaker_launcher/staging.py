@@ -1,9 +1,10 @@
-"""Upload local files and directories to S3, once: objects already there with the same content are skipped."""
+"""S3 in and out: upload files and directories once (identical objects are skipped), JSON lines, download."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -104,3 +105,28 @@ def _same_object(s3: Any, bucket: str, key: str, checksum: str, size: int) -> bo
     except ClientError:
         return False
     return bool(head.get("ContentLength") == size and head.get("Metadata", {}).get("sha256") == checksum)
+
+
+def put_jsonl(instances: list[Any], uri: str, config: AwsConfig) -> str:
+    """Upload ``instances`` as one JSON-lines object at ``uri`` (Batch Transform's input); returns ``uri``."""
+    bucket, key = parse_s3_uri(uri)
+    if not key or uri.endswith("/"):
+        raise ConfigError(f"{uri}: give an object key, not a bucket or prefix")
+    body = "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in instances).encode("utf-8")
+    s3 = config.client("s3")
+    ensure_bucket(s3, bucket, config.region)
+    s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType="application/jsonlines")
+    return uri
+
+
+def download(uri: str, path: Path, config: AwsConfig) -> Path:
+    """Copy one S3 object to ``path``: written beside it first, then renamed (never half a file)."""
+    bucket, key = parse_s3_uri(uri)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.part")
+    try:
+        config.client("s3").download_file(bucket, key, str(partial))
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return path

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sagemaker_launcher.config import AwsConfig, parse_s3_uri
-from sagemaker_launcher.errors import ConfigError, JobFailedError
+from sagemaker_launcher.config import DEFAULT_FRAMEWORK_VERSION, AwsConfig, parse_s3_uri
+from sagemaker_launcher.errors import ConfigError, JobFailedError, NotFoundError
 
 CHANNEL_NAME = re.compile(r"^[A-Za-z0-9._]{1,64}$")
 TERMINAL = ("Completed", "Failed", "Stopped")
@@ -19,23 +19,49 @@ TERMINAL = ("Completed", "Failed", "Stopped")
 
 @dataclass(frozen=True)
 class TrainSpec:
-    """What to run: code, data channels, hyperparameters, compute, where outputs go."""
+    """What to run: code, data channels, hyperparameters, compute, where outputs go.
 
-    source_dir: Path
-    entry_script: str
-    channels: Mapping[str, str]
-    output_path: str
-    hyperparameters: Mapping[str, Any] = field(default_factory=dict)
-    requirements: str | None = None
-    instance_type: str = "ml.m5.xlarge"
-    instance_count: int = 1
-    framework_version: str = "2.16"
-    py_version: str = "py310"
-    checkpoint_uri: str | None = None
-    max_runtime_s: int = 24 * 3600
-    spot: bool = False
-    max_wait_s: int | None = None
-    base_job_name: str = "training"
+    The field metadata is the help of ``sagemaker-launch train``'s flags.
+
+    Example:
+
+    >>> spec = TrainSpec(Path("code"), "train.py", {"train": "s3://b/in/"}, "s3://b/out")
+    >>> spec.instance_type, spec.framework_version
+    ('ml.m5.xlarge', '2.16')
+    """
+
+    source_dir: Path = field(metadata={"help": "code uploaded to the job"})
+    entry_script: str = field(metadata={"help": "script inside --source-dir that the job runs"})
+    channels: Mapping[str, str] = field(metadata={"help": "input channels: name -> s3:// prefix"})
+    output_path: str = field(metadata={"flag": "--output", "help": "s3://... where model.tar.gz goes"})
+    hyperparameters: Mapping[str, Any] = field(
+        default_factory=dict, metadata={"help": "passed to the script as --key value"}
+    )
+    requirements: str | None = field(
+        default=None, metadata={"help": "requirements file inside --source-dir (pip install before the run)"}
+    )
+    instance_type: str = field(default="ml.m5.xlarge", metadata={"help": "training instance type"})
+    instance_count: int = field(default=1, metadata={"help": "instances; > 1 is multi-worker (SM_HOSTS)"})
+    framework_version: str = field(
+        default=DEFAULT_FRAMEWORK_VERSION, metadata={"help": "TensorFlow training image version"}
+    )
+    py_version: str = field(default="py310", metadata={"help": "Python of the training image"})
+    checkpoint_uri: str | None = field(
+        default=None,
+        metadata={"flag": "--checkpoint", "help": "s3://... synced with /opt/ml/checkpoints"},
+    )
+    max_runtime_s: int = field(
+        default=24 * 3600,
+        metadata={"flag": "--max-runtime", "help": "seconds before SageMaker stops the job"},
+    )
+    spot: bool = field(default=False, metadata={"switch": True, "help": "managed spot training"})
+    max_wait_s: int | None = field(
+        default=None,
+        metadata={"flag": "--max-wait", "help": "seconds to wait for spot capacity + run (>= --max-runtime)"},
+    )
+    base_job_name: str = field(
+        default="training", metadata={"flag": "--job-name-prefix", "help": "prefix of the job's name"}
+    )
 
     def validate(self) -> None:
         if not (self.source_dir / self.entry_script).is_file():
@@ -232,3 +258,23 @@ def run_training(
     )
     echo(f"model artifact: {result.model_artifacts}")
     return result
+
+
+def model_artifact(job_name: str, config: AwsConfig) -> str:
+    """The ``s3://.../model.tar.gz`` a completed training job wrote.
+
+    Raises :class:`NotFoundError` for an unknown job, :class:`JobFailedError` when it did not
+    complete (yet) or wrote no artifact.
+    """
+    from botocore.exceptions import ClientError
+
+    try:
+        described = config.client("sagemaker").describe_training_job(TrainingJobName=job_name)
+    except ClientError as err:
+        if err.response.get("Error", {}).get("Code") in ("ValidationException", "ResourceNotFound"):
+            raise NotFoundError(f"training job {job_name} not found in {config.region}") from None
+        raise
+    uri = described.get("ModelArtifacts", {}).get("S3ModelArtifacts")
+    if described["TrainingJobStatus"] != "Completed" or not uri:
+        raise JobFailedError(f"training job {job_name} is {described['TrainingJobStatus']}, no model to use")
+    return str(uri)

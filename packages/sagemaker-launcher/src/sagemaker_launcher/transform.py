@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from sagemaker_launcher.config import AwsConfig, parse_s3_uri
+from sagemaker_launcher.config import DEFAULT_FRAMEWORK_VERSION, AwsConfig, parse_s3_uri
 from sagemaker_launcher.endpoints import inference_image
-from sagemaker_launcher.errors import JobFailedError
+from sagemaker_launcher.errors import JobFailedError, LauncherError
+from sagemaker_launcher.names import unique_name
 
 TERMINAL = ("Completed", "Failed", "Stopped")
 
@@ -21,7 +24,11 @@ class TransformResult:
 
 
 def create_model(
-    model_data: str, name: str, config: AwsConfig, framework_version: str, instance_type: str
+    model_data: str,
+    name: str,
+    config: AwsConfig,
+    framework_version: str = DEFAULT_FRAMEWORK_VERSION,
+    instance_type: str = "ml.m5.large",
 ) -> str:
     """A SageMaker Model for ``model_data`` (TF Serving image); returns its name."""
     parse_s3_uri(model_data)
@@ -48,7 +55,7 @@ def start_transform(
     """Start a transform job over the JSON-lines objects under ``input_uri``; returns the job name."""
     parse_s3_uri(input_uri)
     parse_s3_uri(output_uri)
-    name = job_name or f"{model[:40]}-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}"
+    name = job_name or unique_name(model[:40])
     config.client("sagemaker").create_transform_job(
         TransformJobName=name,
         ModelName=model,
@@ -106,3 +113,46 @@ def run_transform(
     result = wait_for_transform(job, config, poll_s=poll_s)
     echo(f"{result.status}: results under {result.output}")
     return result
+
+
+def parse_transform_output(text: str, where: str = "transform output") -> list[Any]:
+    """The predictions in a Batch Transform ``.out`` file, in input order.
+
+    The TF Serving container answers each mini-batch with one ``{"predictions": [...]}``
+    object, written as one line (``AssembleWith=Line``); a line may also hold one prediction.
+
+    >>> parse_transform_output('{"predictions": [1, 2]}\\n{"label": 0}\\n')
+    [1, 2, {'label': 0}]
+    """
+    predictions: list[Any] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise LauncherError(f"{where}:{number}: not JSON ({err.msg})") from None
+        if isinstance(value, dict) and "predictions" in value:
+            predictions.extend(value["predictions"])
+        elif isinstance(value, dict) and "label" in value:
+            predictions.append(value)
+        else:
+            raise LauncherError(f"{where}:{number}: expected predictions, got {line[:80]!r}")
+    return predictions
+
+
+def read_transform_output(
+    output_uri: str, input_key: str, config: AwsConfig, expected: int | None = None
+) -> list[Any]:
+    """Read ``<output_uri>/<input file name>.out``, the results for one input object.
+
+    ``expected``: the number of input lines; a different number of predictions is an error.
+    """
+    bucket, prefix = parse_s3_uri(output_uri)
+    name = f"{input_key.rsplit('/', 1)[-1]}.out"
+    key = f"{prefix.rstrip('/')}/{name}" if prefix.strip("/") else name
+    body = config.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read().decode("utf-8")
+    predictions = parse_transform_output(body, f"s3://{bucket}/{key}")
+    if expected is not None and len(predictions) != expected:
+        raise LauncherError(f"s3://{bucket}/{key}: {len(predictions)} predictions for {expected} input lines")
+    return predictions

@@ -8,8 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tweet_classifier import TweetClassifierError
-from tweet_classifier.sagemaker_workflow import parse_transform_output
+from sagemaker_launcher import (
+    AwsConfig,
+    LauncherError,
+    parse_transform_output,
+    put_jsonl,
+    read_transform_output,
+)
 
 prediction = st.fixed_dictionaries(
     {"label": st.integers(0, 1), "probability": st.floats(0, 1, allow_nan=False)}
@@ -35,15 +40,12 @@ def test_mini_batches_come_back_flat_and_in_order(batches: list[list[dict]], one
     ],
 )
 def test_bad_output_names_the_file_and_line(text: str, message: str) -> None:
-    with pytest.raises(TweetClassifierError, match=message):
+    with pytest.raises(LauncherError, match=message):
         parse_transform_output(text, "s3://scores-bucket/scored/tweets.jsonl.out")
 
 
 def test_reading_from_s3_checks_the_count(aws: str) -> None:
     import boto3
-
-    from sagemaker_launcher import AwsConfig
-    from tweet_classifier.sagemaker_workflow import read_transform_output
 
     s3 = boto3.client("s3", endpoint_url=aws, region_name="us-east-1")
     s3.create_bucket(Bucket="scores-bucket")
@@ -53,5 +55,21 @@ def test_reading_from_s3_checks_the_count(aws: str) -> None:
     got = read_transform_output("s3://scores-bucket/scored/", "in/tweets.jsonl", config, expected=2)
     assert got == batch["predictions"]
     assert read_transform_output("s3://scores-bucket/scored", "tweets.jsonl", config) == batch["predictions"]
-    with pytest.raises(TweetClassifierError, match=r"tweets.jsonl.out: 2 predictions for 3 input lines"):
+    with pytest.raises(LauncherError, match=r"tweets.jsonl.out: 2 predictions for 3 input lines"):
         read_transform_output("s3://scores-bucket/scored/", "tweets.jsonl", config, expected=3)
+
+
+def test_jsonl_goes_up_one_instance_per_line_and_comes_back(aws: str, tmp_path) -> None:
+    from sagemaker_launcher import download
+
+    config = AwsConfig.resolve()
+    texts = ["Forest fire near La Ronge", 'quote " and \\ backslash', "line\nbreak", "ünïcode 🔥"]
+    assert (
+        put_jsonl(texts, "s3://scores-bucket/in/tweets.jsonl", config) == "s3://scores-bucket/in/tweets.jsonl"
+    )
+    local = download("s3://scores-bucket/in/tweets.jsonl", tmp_path / "sub" / "tweets.jsonl", config)
+    lines = local.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == texts  # one line each, even with a newline inside
+    assert [p.name for p in local.parent.iterdir()] == ["tweets.jsonl"]  # no partial file left
+    with pytest.raises(LauncherError, match="object key"):
+        put_jsonl(texts, "s3://scores-bucket/in/", config)

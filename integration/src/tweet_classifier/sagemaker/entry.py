@@ -1,4 +1,4 @@
-"""The SageMaker training entry point: ``python -m tweet_classifier.sagemaker_entry``.
+"""The SageMaker training entry point: ``python -m tweet_classifier.sagemaker.entry``.
 
 Reads the SageMaker contract (DESIGN.md): hyperparameters as ``--key value``, the
 ``train`` channel (a CSV) and the optional ``vectors`` channel (a ``.npz``) from
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tweet_classifier.config import TrainConfig
-from tweet_classifier.errors import DataError, TweetClassifierError
+from tweet_classifier.errors import ConfigError, DataError, TweetClassifierError, user_errors
 
 WORKER_PORT = 2222
 DEFAULT_VECTORS = "glove-6b-50d"
@@ -76,7 +76,7 @@ class SageMakerEnv:
 
 def parse_hyperparameters(argv: Sequence[str]) -> TrainConfig:
     """``--key value`` pairs as SageMaker passes them (``sequence_length`` or ``sequence-length``)."""
-    parser = argparse.ArgumentParser(prog="tweet_classifier.sagemaker_entry", allow_abbrev=False)
+    parser = argparse.ArgumentParser(prog="tweet_classifier.sagemaker.entry", allow_abbrev=False)
     TrainConfig.add_arguments(parser)
     normalised = [a.replace("_", "-") if a.startswith("--") else a for a in argv]
     args, unknown = parser.parse_known_args(normalised)
@@ -84,8 +84,8 @@ def parse_hyperparameters(argv: Sequence[str]) -> TrainConfig:
         raise TweetClassifierError(f"unknown hyperparameters: {' '.join(unknown)}")
     try:
         return TrainConfig.from_namespace(args)
-    except ValueError as err:
-        raise TweetClassifierError(f"bad hyperparameter: {err}") from None
+    except ConfigError as err:
+        raise ConfigError(f"bad hyperparameter: {err}") from None
 
 
 def find_file(channel: Path, suffixes: tuple[str, ...], what: str) -> Path:
@@ -146,9 +146,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     try:
         return run(argv, environ)
     except Exception as err:
-        from glove_lookup import GloveLookupError
-
-        user_error = isinstance(err, TweetClassifierError | GloveLookupError | FileNotFoundError)
+        user_error = isinstance(err, user_errors())
         reason = f"{type(err).__name__}: {err}"
         if not user_error:
             traceback.print_exc()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
+from sagemaker_launcher import add_aws_options, aws_config
 from tweet_classifier.config import TrainConfig
 
 
@@ -16,13 +16,6 @@ def add_parser(sub: Any) -> None:
         "sagemaker", help="train, deploy, invoke, delete, transform on Amazon SageMaker"
     )
     ssub = sagemaker.add_subparsers(title="sagemaker commands", metavar="COMMAND")
-
-    def aws(parser: argparse.ArgumentParser, role: bool) -> None:
-        group = parser.add_argument_group("AWS")
-        group.add_argument("--region", help="default: AWS_REGION / AWS_DEFAULT_REGION")
-        group.add_argument("--profile", help="a named AWS profile")
-        if role:
-            group.add_argument("--role", help="IAM role ARN for SageMaker (default: SAGEMAKER_ROLE_ARN)")
 
     train = ssub.add_parser(
         "train", help="stage data + trimmed vectors, run the training job, print the artifact"
@@ -41,7 +34,7 @@ def add_parser(sub: Any) -> None:
     train.add_argument("--no-wait", action="store_true", help="print the job name and return")
     train.add_argument("--poll", type=float, default=30.0, help=argparse.SUPPRESS)
     TrainConfig.add_arguments(train)
-    aws(train, role=True)
+    add_aws_options(train, role=True)
     train.set_defaults(handler=cmd_train)
 
     def model_source(parser: argparse.ArgumentParser) -> None:
@@ -53,18 +46,18 @@ def add_parser(sub: Any) -> None:
     model_source(deploy)
     deploy.add_argument("--endpoint", required=True)
     deploy.add_argument("--instance-type", default="ml.m5.large")
-    aws(deploy, role=True)
+    add_aws_options(deploy, role=True)
     deploy.set_defaults(handler=cmd_deploy)
 
     invoke = ssub.add_parser("invoke", help="label and probability per text from an endpoint")
     invoke.add_argument("--endpoint", required=True)
     invoke.add_argument("texts", nargs="+")
-    aws(invoke, role=False)
+    add_aws_options(invoke)
     invoke.set_defaults(handler=cmd_invoke)
 
     delete = ssub.add_parser("delete", help="delete the endpoint, its config and model")
     delete.add_argument("--endpoint", required=True)
-    aws(delete, role=False)
+    add_aws_options(delete)
     delete.set_defaults(handler=cmd_delete)
 
     transform = ssub.add_parser("transform", help="Batch Transform over JSON-lines files")
@@ -75,30 +68,24 @@ def add_parser(sub: Any) -> None:
     transform.add_argument("--output", required=True)
     transform.add_argument("--instance-type", default="ml.m5.large")
     transform.add_argument("--poll", type=float, default=30.0, help=argparse.SUPPRESS)
-    aws(transform, role=True)
+    add_aws_options(transform, role=True)
     transform.set_defaults(handler=cmd_transform)
 
 
-def _config(args: argparse.Namespace) -> Any:
-    from sagemaker_launcher import AwsConfig
-
-    return AwsConfig.resolve(region=args.region, role=getattr(args, "role", None), profile=args.profile)
-
-
 def _model_data(args: argparse.Namespace, config: Any) -> str:
-    from tweet_classifier.sagemaker_workflow import model_data
+    from sagemaker_launcher import model_artifact
 
-    return str(args.model_data) if args.model_data else model_data(args.job, config)
+    return str(args.model_data) if args.model_data else model_artifact(args.job, config)
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from sagemaker_launcher.training import run_training
-    from tweet_classifier.sagemaker_workflow import stage_training_data, training_spec, trim_vectors
+    from sagemaker_launcher import run_training, unique_name
+    from tweet_classifier.sagemaker.jobs import stage_training_data, training_spec, trim_vectors
 
-    config = _config(args)
+    config = aws_config(args)
     config.need_role()
     hyper = TrainConfig.from_namespace(args)
-    run = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+    run = unique_name("run")
     base = f"s3://{args.bucket}/{args.prefix}/{run}"
     with tempfile.TemporaryDirectory(prefix="tweetclf-sagemaker-") as tmp:
         work = Path(tmp)
@@ -124,17 +111,16 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_deploy(args: argparse.Namespace) -> int:
     from sagemaker_launcher import deploy
 
-    config = _config(args)
+    config = aws_config(args)
     result = deploy(_model_data(args, config), args.endpoint, config, instance_type=args.instance_type)
     print(f"endpoint {result.endpoint}: {result.status}")
     return 0
 
 
 def cmd_invoke(args: argparse.Namespace) -> int:
-    from sagemaker_launcher import invoke
-    from sagemaker_launcher.endpoints import check_in_service
+    from sagemaker_launcher import check_in_service, invoke
 
-    config = _config(args)
+    config = aws_config(args)
     check_in_service(args.endpoint, config)
     for text, prediction in zip(args.texts, invoke(args.endpoint, list(args.texts), config), strict=False):
         print(f"{int(prediction['label'])}\t{float(prediction['probability']):.4f}\t{text}")
@@ -144,16 +130,16 @@ def cmd_invoke(args: argparse.Namespace) -> int:
 def cmd_delete(args: argparse.Namespace) -> int:
     from sagemaker_launcher import delete
 
-    removed = delete(args.endpoint, _config(args))
+    removed = delete(args.endpoint, aws_config(args))
     print(f"endpoint {args.endpoint}: {'deleted' if removed else 'not found (nothing to delete)'}")
     return 0
 
 
 def cmd_transform(args: argparse.Namespace) -> int:
-    from sagemaker_launcher.transform import create_model, run_transform
+    from sagemaker_launcher import create_model, run_transform, unique_name
 
-    config = _config(args)
-    model = f"tweetclf-transform-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}"
-    create_model(_model_data(args, config), model, config, "2.16", args.instance_type)
+    config = aws_config(args)
+    model = unique_name("tweetclf-transform")
+    create_model(_model_data(args, config), model, config, instance_type=args.instance_type)
     run_transform(model, args.input, args.output, config, instance_type=args.instance_type, poll_s=args.poll)
     return 0
