@@ -16,6 +16,7 @@ from tweet_classifier import ModelDirError
 from tweet_classifier.versions import (
     TMP_PREFIX,
     check_model_base,
+    complete_versions,
     numeric_versions,
     resolve_version,
     write_version,
@@ -25,6 +26,7 @@ from tweet_classifier.versions import (
 def fake_build(directory: Path) -> None:
     (directory / "saved_model.pb").write_bytes(b"graph")
     (directory / "variables").mkdir()
+    (directory / "variables" / "variables.index").write_bytes(b"index")
 
 
 def test_versions_count_up_and_resolve_to_the_highest(tmp_path: Path) -> None:
@@ -36,6 +38,18 @@ def test_versions_count_up_and_resolve_to_the_highest(tmp_path: Path) -> None:
     assert numeric_versions(base) == [1, 2, 7, 8]
     assert resolve_version(base) == base / "8"
     assert resolve_version(base / "2") == base / "2"
+    (base / "9").mkdir()
+    (base / "9" / "saved_model.pb").write_bytes(b"graph")  # half-copied: no variables index
+    assert complete_versions(base) == [1, 2, 8]
+    assert resolve_version(base) == base / "8"  # the highest complete one
+    with pytest.raises(ModelDirError, match=r"9: incomplete version \(no variables/variables.index\)"):
+        resolve_version(base / "9")
+
+
+def test_an_export_that_writes_no_model_is_not_numbered(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="no complete SavedModel"):
+        write_version(tmp_path / "m", lambda d: (d / "saved_model.pb").write_bytes(b"graph"))
+    assert list((tmp_path / "m").iterdir()) == []
 
 
 def test_failed_build_leaves_nothing(tmp_path: Path) -> None:

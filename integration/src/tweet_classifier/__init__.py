@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 _LAZY = {
-    "ExportedModel": "tweet_classifier.serving",
+    "ExportedModel": "tweet_classifier.exported_model",
     "TrainResult": "tweet_classifier.training",
     "train": "tweet_classifier.training",
     "package_model": "tweet_classifier.export",

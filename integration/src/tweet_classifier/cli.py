@@ -210,9 +210,9 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    from tweet_classifier.exported_model import ExportedModel
     from tweet_classifier.metrics import binary_metrics
     from tweet_classifier.report import write_report
-    from tweet_classifier.serving import ExportedModel
 
     tweets = read_tweets(args.csv, labelled=True)
     model = ExportedModel(args.model)
@@ -230,7 +230,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
-    from tweet_classifier.serving import ExportedModel
+    from tweet_classifier.exported_model import ExportedModel
 
     if bool(args.texts) == bool(args.csv):
         raise TweetClassifierError("give either TEXT arguments or --csv FILE (with --out for a submission)")

@@ -1,8 +1,10 @@
 """Versioned model directories as TF Serving reads them: ``<base>/<N>/saved_model.pb``.
 
-A version is built in a hidden temporary directory inside the base (same filesystem)
-and renamed into place, so a crash or ``kill -9`` never leaves a numeric directory
-that TF Serving would try to load.
+:func:`is_complete` is the one definition of a version that can be loaded; ``tweetclf``
+(:func:`resolve_version`), the export (:func:`write_version`) and the server's store
+(:func:`complete_versions`) all use it. A version is built in a hidden temporary directory
+inside the base (same filesystem) and renamed into place, so a crash or ``kill -9`` never
+leaves a numeric directory that TF Serving would try to load.
 """
 
 from __future__ import annotations
@@ -18,12 +20,28 @@ from tweet_classifier.errors import ModelDirError
 
 TMP_PREFIX = ".tmp-export-"
 MODEL_FILES = ("saved_model.pb", "saved_model.pbtxt")
+VARIABLES_INDEX = Path("variables") / "variables.index"
+
+
+def is_complete(version_dir: Path) -> bool:
+    """Whether ``version_dir`` holds what loading needs: the graph and the variables' index.
+
+    A copy or an export cut short lacks one of them; such a directory is never served.
+    """
+    has_graph = any((version_dir / name).is_file() for name in MODEL_FILES)
+    return has_graph and (version_dir / VARIABLES_INDEX).is_file()
 
 
 def numeric_versions(base: Path) -> list[int]:
+    """Every numeric directory under ``base``, complete or not, ascending (numbers are never reused)."""
     if not base.is_dir():
         return []
     return sorted(int(p.name) for p in base.iterdir() if p.is_dir() and p.name.isdigit())
+
+
+def complete_versions(base: Path) -> list[int]:
+    """The numeric versions under ``base`` that :func:`is_complete`, ascending."""
+    return [v for v in numeric_versions(base) if is_complete(base / str(v))]
 
 
 def check_model_base(base: Path) -> None:
@@ -46,17 +64,20 @@ def check_model_base(base: Path) -> None:
 
 
 def resolve_version(path: str | Path) -> Path:
-    """A version dir as given, or the highest version of a model base."""
+    """A complete version dir as given, or the highest complete version of a model base."""
     path = Path(path)
-    if any((path / name).is_file() for name in MODEL_FILES):
+    if is_complete(path):
         return path
     if not path.exists():
         raise ModelDirError(f"{path}: no such model directory")
-    for version in reversed(numeric_versions(path)):
-        candidate = path / str(version)
-        if any((candidate / name).is_file() for name in MODEL_FILES):
-            return candidate
-    raise ModelDirError(f"{path}: no SavedModel here and no numeric version directory holding one")
+    if any((path / name).is_file() for name in MODEL_FILES):
+        raise ModelDirError(f"{path}: incomplete version (no {VARIABLES_INDEX}); copied or exported in part?")
+    versions = complete_versions(path)
+    if not versions:
+        raise ModelDirError(
+            f"{path}: no SavedModel here and no numeric version directory holding a complete one"
+        )
+    return path / str(versions[-1])
 
 
 def _remove_stale_temps(base: Path) -> None:
@@ -84,6 +105,8 @@ def write_version(base: Path, build: Callable[[Path], None]) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", dir=base))
     try:
         build(tmp)
+        if not is_complete(tmp):
+            raise RuntimeError(f"the export into {tmp} wrote no complete SavedModel")
         _fsync_tree(tmp)
         version = max(numeric_versions(base), default=0) + 1
         while True:

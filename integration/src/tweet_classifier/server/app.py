@@ -183,9 +183,7 @@ async def models_route(request: Request) -> Response:
             return JSONResponse({"model_spec": spec, "metadata": {"signature_def": model.signature_def()}})
         if request.method == "POST" and tail == ":predict":
             model = server.store.get(name, version)
-            parsed = parse_predict(
-                await server.body(request), model.inputs["serving_default"], server.config.limits
-            )
+            parsed = parse_predict(await server.body(request), model.serving_input, server.config.limits)
             return JSONResponse(await server.predict(model, parsed, pinned=version is not None))
     except ModelNotFoundError as err:
         return error(404, str(err))
@@ -216,7 +214,7 @@ async def invocations(request: Request) -> Response:
     try:
         model = server.store.get(server.config.model_name)
         body = await server.body(request)
-        parsed = parse_invocation(body, content_type, model.inputs["serving_default"], server.config.limits)
+        parsed = parse_invocation(body, content_type, model.serving_input, server.config.limits)
         return JSONResponse(await server.predict(model, parsed, pinned=False))
     except NoVersionLoadedError as err:
         return error(503, str(err))

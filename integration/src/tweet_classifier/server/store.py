@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from tweet_classifier.exported_model import Signatures, load_signatures
+from tweet_classifier.versions import complete_versions
 
 log = logging.getLogger("tweetclf.serve")
 
@@ -27,16 +30,19 @@ class LoadedVersion:
 
     version: int
     path: Path
-    signatures: dict[str, Any]
-    inputs: dict[str, str] = field(default_factory=dict)  # signature -> its input name
-    _keep: Any = None
+    loaded: Signatures
+
+    @property
+    def signatures(self) -> dict[str, Any]:
+        return self.loaded.functions
+
+    @property
+    def serving_input(self) -> str:
+        """The input name of ``serving_default`` (``text`` for our exports)."""
+        return self.loaded.inputs["serving_default"]
 
     def predict(self, texts: list[str], signature: str = "serving_default") -> dict[str, np.ndarray]:
-        import tensorflow as tf
-
-        fn = self.signatures[signature]
-        outputs = fn(**{self.inputs[signature]: tf.constant(texts, dtype=tf.string)})
-        return {name: value.numpy() for name, value in outputs.items()}
+        return self.loaded.call(texts, signature)
 
     def signature_def(self) -> dict[str, Any]:
         """The signature_def section of TF Serving's metadata response."""
@@ -63,33 +69,9 @@ def _tensor_info(spec: Any, name: str) -> dict[str, Any]:
     }
 
 
-def complete_versions(base: Path) -> list[int]:
-    """Numeric version dirs that hold a SavedModel with its variables index, ascending."""
-    if not base.is_dir():
-        return []
-    found = []
-    for entry in base.iterdir():
-        complete = (entry / "saved_model.pb").is_file() and (
-            entry / "variables" / "variables.index"
-        ).is_file()
-        if entry.is_dir() and entry.name.isdigit() and complete:
-            found.append(int(entry.name))
-    return sorted(found)
-
-
 def load_version(base: Path, version: int) -> LoadedVersion:
-    import tensorflow as tf
-
     path = base / str(version)
-    loaded = tf.saved_model.load(str(path))
-    signatures = dict(loaded.signatures)
-    inputs = {}
-    for name, fn in signatures.items():
-        specs = fn.structured_input_signature[1]
-        if len(specs) != 1 or next(iter(specs.values())).dtype != tf.string:
-            raise ValueError(f"{path}: signature {name!r} must take one string input, takes {list(specs)}")
-        inputs[name] = next(iter(specs))
-    return LoadedVersion(version, path, signatures, inputs, loaded)
+    return LoadedVersion(version, path, load_signatures(path))
 
 
 class ModelStore:

@@ -1,0 +1,90 @@
+"""Load an exported version the way a serving process does (no Keras objects), and predict with it.
+
+:func:`load_signatures` is the one loader: :class:`ExportedModel` (``tweetclf evaluate`` and
+``predict``) and the server's store both use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tweet_classifier.errors import ModelDirError
+from tweet_classifier.export import read_metadata
+from tweet_classifier.versions import resolve_version
+
+
+@dataclass(frozen=True)
+class Signatures:
+    """A loaded SavedModel's signatures, each with its single string input's name."""
+
+    functions: dict[str, Any]
+    inputs: dict[str, str]  # signature -> its input name
+    keep: Any  # the loaded object: its variables live as long as this does
+
+    def call(self, texts: Sequence[str], signature: str = "serving_default") -> dict[str, np.ndarray]:
+        """Run ``signature`` on ``texts``; its outputs as NumPy arrays."""
+        import tensorflow as tf
+
+        fn = self.functions[signature]
+        outputs = fn(**{self.inputs[signature]: tf.constant(list(texts), dtype=tf.string)})
+        return {name: value.numpy() for name, value in outputs.items()}
+
+
+def load_signatures(version_dir: Path) -> Signatures:
+    """``tf.saved_model.load`` a version; every signature must take one string tensor."""
+    import tensorflow as tf
+
+    loaded = tf.saved_model.load(str(version_dir))
+    functions = dict(loaded.signatures)
+    inputs = {}
+    for name, fn in functions.items():
+        specs = fn.structured_input_signature[1]
+        if len(specs) != 1 or next(iter(specs.values())).dtype != tf.string:
+            raise ModelDirError(
+                f"{version_dir}: signature {name!r} must take one string input, takes {list(specs)}"
+            )
+        inputs[name] = next(iter(specs))
+    if "serving_default" not in functions:
+        raise ModelDirError(f"{version_dir}: no serving_default signature (not exported by tweetclf?)")
+    return Signatures(functions, inputs, loaded)
+
+
+class ExportedModel:
+    """A loaded SavedModel version: ``predict(texts) -> (probabilities, labels)``.
+
+    Example (after ``tweetclf train``):
+
+    >>> model = ExportedModel("models/tweetclf")  # doctest: +SKIP
+    >>> model.predict(["Forest fire near La Ronge"])  # doctest: +SKIP
+    (array([0.93], dtype=float32), array([1]))
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.version_dir = resolve_version(path)
+        self.metadata = read_metadata(self.version_dir)
+        self.signatures = load_signatures(self.version_dir)
+
+    @property
+    def threshold(self) -> float | None:
+        value = self.metadata.get("threshold")
+        return float(value) if value is not None else None
+
+    def predict(
+        self, texts: Sequence[str], batch_size: int = 256, progress: bool = False
+    ) -> tuple[np.ndarray, np.ndarray]:
+        from tqdm import tqdm
+
+        probabilities, labels = [], []
+        starts = range(0, len(texts), batch_size)
+        for start in tqdm(starts, desc="predicting", unit="batch", disable=not progress):
+            out = self.signatures.call(texts[start : start + batch_size])
+            probabilities.append(out["probability"])
+            labels.append(out["label"])
+        if not probabilities:
+            return np.empty(0, np.float32), np.empty(0, np.int64)
+        return np.concatenate(probabilities), np.concatenate(labels)
