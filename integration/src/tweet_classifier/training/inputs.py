@@ -1,0 +1,116 @@
+"""What training reads: the split, the class balance, the word vectors and their lookups."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rebalance import class_weights, oversample, stratified_split, undersample
+from tweet_classifier.config import TrainConfig
+from tweet_classifier.data import Tweets
+from tweet_classifier.errors import DataError
+
+
+@dataclass(frozen=True)
+class Split:
+    """Every labelled tweet (``frame``: text, target) and its training/validation parts.
+
+    The linear member alone has no validation part: it is scored out of fold.
+    """
+
+    frame: pd.DataFrame
+    train: pd.DataFrame
+    valid: pd.DataFrame
+
+
+def split_tweets(tweets: Tweets, config: TrainConfig) -> Split:
+    """A stratified ``valid_size`` split (none for ``model=linear``)."""
+    if tweets.targets is None:
+        raise DataError(f"{tweets.source}: training needs labelled tweets (a target column)")
+    frame = pd.DataFrame({"text": tweets.texts, "target": tweets.targets})
+    if config.model == "linear":
+        return Split(frame, frame, frame.iloc[:0])
+    train, valid = stratified_split(frame, "target", test_size=config.valid_size, seed=config.seed)
+    return Split(frame, train, valid)
+
+
+def balance(frame: pd.DataFrame, config: TrainConfig) -> tuple[pd.DataFrame, dict[int, float] | None]:
+    """The training rows after ``config.balance``, and the class weights if that is the strategy."""
+    if config.balance == "undersample":
+        return undersample(frame, "target", seed=config.seed), None
+    if config.balance == "oversample":
+        return oversample(frame, "target", seed=config.seed), None
+    if config.balance == "class-weight":
+        return frame, {int(k): float(v) for k, v in class_weights(frame["target"]).items()}
+    return frame, None
+
+
+def training_vocabulary(texts: list[str]) -> set[str]:
+    """The tokens of ``texts`` after the layer's standardisation."""
+    import tensorflow as tf
+
+    from glove_lookup import standardize
+
+    tokens = tf.strings.split(standardize(tf.constant(texts))).flat_values.numpy()
+    return {t.decode("utf-8") for t in tokens}
+
+
+def pooled_vectors(lookup: Any, texts: list[str], batch_size: int = 2048) -> np.ndarray:
+    """float32 ``[texts, 2 * dim]``: each text's :class:`VectorPool` features, as the graph computes them."""
+    import tensorflow as tf
+
+    from tweet_classifier.vector_pool import VectorPool
+
+    pool = VectorPool()
+    parts = [
+        pool(lookup(tf.constant(texts[start : start + batch_size], tf.string))).numpy()
+        for start in range(0, len(texts), batch_size)
+    ]
+    return np.concatenate(parts) if parts else np.zeros((0, 2 * lookup.output_dim), np.float32)
+
+
+def strategy_scope(strategy: Any) -> Any:
+    """A fresh ``strategy.scope()`` (one cannot be re-entered), or a no-op without a strategy."""
+    return strategy.scope() if strategy is not None else contextlib.nullcontext()
+
+
+@dataclass(frozen=True)
+class Lookups:
+    """The trimmed vectors and the lookups built on them (all ``None`` when no member needs vectors).
+
+    ``linear`` is a frozen copy for the linear member's pooled vectors, only when the LSTMs
+    fine-tune ``lookup``: the linear weights fit the vectors as loaded.
+    """
+
+    vectors: Any = None  # glove_lookup.WordVectors
+    lookup: Any = None  # glove_lookup.GloveLookup
+    linear: Any = None
+
+    @property
+    def for_linear(self) -> Any:
+        return self.linear or self.lookup
+
+    def raw_bytes(self) -> int:
+        """Bytes of the vocabulary and vectors as plain arrays (the export's size is compared with it)."""
+        wv = self.vectors
+        return int(wv.matrix.nbytes + sum(len(w.encode("utf-8")) + 1 for w in wv.words)) if wv else 0
+
+
+def build_lookups(vectors: Any, train_texts: list[str], config: TrainConfig, strategy: Any = None) -> Lookups:
+    """Trim ``vectors`` to the training vocabulary + ``vocab_top_n`` and build the lookups."""
+    from glove_lookup import GloveLookup, WordVectors
+
+    if config.model == "linear" and not config.uses_linear_vectors:
+        return Lookups()
+    wv = vectors if isinstance(vectors, WordVectors) else WordVectors.load(vectors)
+    wv = wv.restrict(vocabulary=training_vocabulary(train_texts), top_n=config.vocab_top_n)
+    with strategy_scope(strategy):
+        lookup = GloveLookup(wv, sequence_length=config.sequence_length, trainable=config.trainable_vectors)
+        linear = None
+        if config.model == "hybrid" and config.trainable_vectors and config.linear_vectors:
+            linear = GloveLookup(wv, sequence_length=config.sequence_length, name="linear_lookup")
+    return Lookups(wv, lookup, linear)

@@ -1,0 +1,139 @@
+"""``train()``: the steps in order (split, vectors, linear member, recurrent member, export)."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from tweet_classifier.config import TrainConfig
+from tweet_classifier.data import Tweets
+from tweet_classifier.export import export_serving_model
+from tweet_classifier.report import write_report
+from tweet_classifier.training.inputs import build_lookups, split_tweets
+from tweet_classifier.training.linear_member import fit_linear_member, linear_evaluation
+from tweet_classifier.training.outcome import Evaluation, TrainResult
+from tweet_classifier.training.recurrent import fit_recurrent
+from tweet_classifier.versions import check_model_base, write_version
+
+REPORT_DIR = "report"
+SAVED_MODEL_SIZED = ("saved_model.pb", "variables", "assets")
+
+
+def train(
+    tweets: Tweets,
+    vectors: Any,
+    model_dir: Path | None,
+    config: TrainConfig,
+    *,
+    strategy: Any = None,
+    is_chief: bool = True,
+    verbose: int | None = None,
+) -> TrainResult:
+    """Train the ``config.model`` members, choose the threshold, export ``model_dir/<N+1>`` (chief only).
+
+    ``linear``: n-gram TF-IDF logistic regression, threshold from its out-of-fold scores.
+    ``lstm``: the recurrent model alone, early stopping and threshold on the validation split.
+    ``hybrid``: the LSTM learns a correction of the linear member's out-of-fold logit; the
+    threshold comes from the linear member's out-of-fold scores of every tweet.
+
+    ``vectors``: a :class:`glove_lookup.WordVectors` or anything ``WordVectors.load`` takes.
+    ``model_dir=None`` trains and evaluates without exporting.
+    """
+    import keras
+
+    if model_dir is not None:
+        check_model_base(model_dir)  # fail before spending minutes on training
+    started = time.perf_counter()
+    keras.utils.set_random_seed(config.seed)
+    split = split_tweets(tweets, config)
+    lookups = build_lookups(vectors, list(split.train["text"]), config, strategy)
+    linear = fit_linear_member(split, lookups, config) if config.model != "lstm" else None
+    linear_s = time.perf_counter() - started
+    if linear is not None and config.model == "linear":
+        evaluation = linear_evaluation(linear, lookups, split)
+    else:
+        evaluation = fit_recurrent(split, lookups, linear, config, strategy=strategy, verbose=verbose)
+    members = {"linear": linear.summary()} if linear else {}
+    members.update(evaluation.notes)
+    sizes = {"vectors_raw_bytes": lookups.raw_bytes()} if lookups.vectors is not None else {}
+    if linear is not None:
+        sizes["ngrams_raw_bytes"] = linear.fit.vocabulary.keys.nbytes  # int64 n-gram keys
+    vocabulary_size = len(lookups.vectors) if lookups.vectors is not None else 0
+    metadata = {
+        "config": config.to_dict(),
+        "vocabulary_size": vocabulary_size,
+        "train_rows": evaluation.train_rows,
+        "valid_rows": evaluation.valid_rows,
+        "source": tweets.source,
+    }
+    timings = {"linear_s": linear_s, **evaluation.timings}
+    report = {"members": members, **sizes, **metadata}
+    version_dir = None
+    if model_dir is not None:
+        version_dir, written = _export(model_dir, evaluation, metadata, report, timings, started, is_chief)
+        sizes.update(written)
+    return TrainResult(
+        version_dir,
+        evaluation.metrics,
+        evaluation.text_model,
+        evaluation.history,
+        timings,
+        vocabulary_size,
+        sizes,
+        members,
+        evaluation.valid_y,
+        evaluation.probability,
+    )
+
+
+def _export(
+    model_dir: Path,
+    evaluation: Evaluation,
+    metadata: dict[str, Any],
+    report: dict[str, Any],
+    timings: dict[str, float],
+    started: float,
+    is_chief: bool,
+) -> tuple[Path | None, dict[str, int]]:
+    """Write the next version (SavedModel + report) atomically; ``timings`` gains export and total.
+
+    Every worker must take part in saving; all but the chief write to a scratch dir.
+    """
+    if not is_chief:
+        with tempfile.TemporaryDirectory(prefix="tweetclf-worker-") as scratch:
+            export_serving_model(
+                evaluation.text_model, evaluation.threshold, Path(scratch) / "export", metadata
+            )
+        return None, {}
+    sizes: dict[str, int] = {}
+    exporting = time.perf_counter()
+
+    def build(directory: Path) -> None:
+        export_serving_model(evaluation.text_model, evaluation.threshold, directory, metadata)
+        sizes["export_bytes"] = _saved_model_bytes(directory)
+        timings["export_s"] = time.perf_counter() - exporting
+        timings["total_s"] = time.perf_counter() - started
+        history = evaluation.history
+        extra = {"timings": timings, "epochs_run": len(history.get("loss", [])), **report, **sizes}
+        write_report(
+            directory / REPORT_DIR,
+            evaluation.metrics,
+            evaluation.valid_y,
+            evaluation.probability,
+            history=history,
+            extra=extra,
+        )
+
+    return write_version(model_dir, build), sizes
+
+
+def _saved_model_bytes(directory: Path) -> int:
+    files = [
+        f
+        for part in SAVED_MODEL_SIZED
+        for f in ([directory / part] if (directory / part).is_file() else (directory / part).rglob("*"))
+        if f.is_file()
+    ]
+    return sum(f.stat().st_size for f in files)
