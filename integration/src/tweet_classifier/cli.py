@@ -117,46 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
     convert.set_defaults(handler=cmd_vectors_convert)
     vectors.set_defaults(handler=lambda _args: _print_help(vectors))
 
-    serve = sub.add_parser(
-        "serve", help="serve a model base over TF Serving's REST API and SageMaker's /ping + /invocations"
-    )
-    serve.add_argument(
-        "--model-base", type=Path, required=True, help="the base path holding <N>/saved_model.pb"
-    )
-    serve.add_argument(
-        "--model-name", default="tweetclf", help="the name in /v1/models/NAME (default: %(default)s)"
-    )
-    serve.add_argument("--host", default="127.0.0.1", help="bind address (default: loopback only)")
-    serve.add_argument(
-        "--port", type=int, default=8501, help="(default: %(default)s, TF Serving's REST port)"
-    )
-    serve.add_argument(
-        "--poll-interval", type=float, default=2.0, help="seconds between checks for new versions"
-    )
-    serve.add_argument("--max-body-bytes", type=int, default=4 * 1024 * 1024, help="larger bodies get 413")
-    serve.add_argument(
-        "--max-instances", type=int, default=1024, help="texts per request (default: %(default)s)"
-    )
-    serve.add_argument(
-        "--max-text-bytes", type=int, default=64 * 1024, help="bytes per text (default: %(default)s)"
-    )
-    serve.add_argument("--no-batching", action="store_true", help="run each request alone")
-    serve.add_argument("--max-batch-size", type=int, default=256, help="texts per batched model call")
-    serve.add_argument(
-        "--batch-timeout-ms", type=float, default=0.0, help="wait this long for a batch to fill"
-    )
-    serve.add_argument("--threads", type=int, default=2, help="model calls at once (default: %(default)s)")
-    serve.add_argument(
-        "--tf-threads",
-        type=int,
-        default=1,
-        help="TensorFlow threads per model call; 0 = TF's default (default: 1)",
-    )
-    serve.set_defaults(handler=cmd_serve)
+    from tweet_classifier.sagemaker.cli import add_parser as add_sagemaker
+    from tweet_classifier.server.command import add_parser as add_serve
 
-    from tweet_classifier.sagemaker.cli import add_parser
-
-    add_parser(sub)
+    add_serve(sub)
+    add_sagemaker(sub)
 
     package = sub.add_parser("package", help="model.tar.gz with 1/saved_model.pb at its root (SageMaker)")
     package.add_argument(
@@ -292,46 +257,6 @@ def cmd_vectors_convert(args: argparse.Namespace) -> int:
     wv.save(args.out)
     size = args.out.stat().st_size / 1e6
     print(f"wrote {args.out}: {len(wv):,} of {before:,} words x {wv.dim} ({size:.1f} MB)")
-    return 0
-
-
-def cmd_serve(args: argparse.Namespace) -> int:
-    import logging
-
-    import uvicorn
-
-    from tweet_classifier.server import ServerConfig, create_app
-    from tweet_classifier.server.protocol import Limits
-
-    if not args.model_base.is_dir():
-        raise TweetClassifierError(f"{args.model_base}: no such model base directory")
-    for flag in ("max_body_bytes", "max_instances", "max_text_bytes", "max_batch_size", "threads"):
-        if getattr(args, flag) < 1:
-            raise TweetClassifierError(f"--{flag.replace('_', '-')} must be >= 1")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    config = ServerConfig(
-        model_base=args.model_base,
-        model_name=args.model_name,
-        poll_interval_s=args.poll_interval,
-        max_body_bytes=args.max_body_bytes,
-        limits=Limits(max_instances=args.max_instances, max_text_bytes=args.max_text_bytes),
-        batching=not args.no_batching,
-        max_batch_size=args.max_batch_size,
-        batch_timeout_s=args.batch_timeout_ms / 1000,
-        threads=args.threads,
-        tf_threads=args.tf_threads,
-    )
-    print(
-        f"serving {args.model_base} as {args.model_name} on http://{args.host}:{args.port} (Ctrl-C to stop)"
-    )
-    uvicorn.run(
-        create_app(config),
-        host=args.host,
-        port=args.port,
-        access_log=False,
-        log_level="info",
-        timeout_graceful_shutdown=10,
-    )
     return 0
 
 

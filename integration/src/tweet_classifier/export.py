@@ -13,10 +13,9 @@ import keras
 import tensorflow as tf
 
 from glove_lookup import export_saved_model
-from tweet_classifier.versions import resolve_version
+from tweet_classifier.versions import METADATA_FILE, resolve_version
 
 INPUT_NAME = "text"
-METADATA_FILE = Path("assets.extra") / "tweetclf.json"
 SAVED_MODEL_PARTS = ("saved_model.pb", "variables", "assets", "fingerprint.pb")
 
 
@@ -37,14 +36,6 @@ def export_serving_model(
         json.dumps({"threshold": threshold, **metadata}, indent=2, sort_keys=True), encoding="utf-8"
     )
     return directory
-
-
-def read_metadata(version_dir: Path) -> dict[str, Any]:
-    path = version_dir / METADATA_FILE
-    if not path.is_file():
-        return {}
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return data
 
 
 def package_model(model: str | Path, out: str | Path) -> Path:

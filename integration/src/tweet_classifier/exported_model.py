@@ -14,8 +14,7 @@ from typing import Any
 import numpy as np
 
 from tweet_classifier.errors import ModelDirError
-from tweet_classifier.export import read_metadata
-from tweet_classifier.versions import resolve_version
+from tweet_classifier.versions import read_metadata, resolve_version
 
 
 @dataclass(frozen=True)

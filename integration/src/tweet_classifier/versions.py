@@ -10,17 +10,20 @@ leaves a numeric directory that TF Serving would try to load.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from tweet_classifier.errors import ModelDirError
 
 TMP_PREFIX = ".tmp-export-"
 MODEL_FILES = ("saved_model.pb", "saved_model.pbtxt")
 VARIABLES_INDEX = Path("variables") / "variables.index"
+METADATA_FILE = Path("assets.extra") / "tweetclf.json"  # threshold, config, sizes: beside the SavedModel
 
 
 def is_complete(version_dir: Path) -> bool:
@@ -30,6 +33,15 @@ def is_complete(version_dir: Path) -> bool:
     """
     has_graph = any((version_dir / name).is_file() for name in MODEL_FILES)
     return has_graph and (version_dir / VARIABLES_INDEX).is_file()
+
+
+def read_metadata(version_dir: Path) -> dict[str, Any]:
+    """The version's ``assets.extra/tweetclf.json`` (``{}`` for a SavedModel exported elsewhere)."""
+    path = version_dir / METADATA_FILE
+    if not path.is_file():
+        return {}
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
 
 
 def numeric_versions(base: Path) -> list[int]:

@@ -32,6 +32,7 @@ class Job:
     kind: str = field(default="a", metadata={"choices": ("a", "b")})
     fine_tune: bool = False
     spot: bool = field(default=False, metadata={"switch": True})
+    wait: bool = field(default=True, metadata={"switch": True, "flag": "--no-wait"})
     wait_s: int | None = field(default=None, metadata={"flag": "--max-wait"})
 
 
@@ -44,8 +45,8 @@ def parser_for(cls: type, **kwargs) -> argparse.ArgumentParser:
 def test_flags_carry_types_defaults_and_help(capsys: pytest.CaptureFixture[str]) -> None:
     parser = parser_for(Job)
     args = ["--source", "code", "--size", "3", "--rate", "0.1", "--kind", "b", "--fine-tune", "yes"]
-    job = config_from_args(Job, parser.parse_args([*args, "--spot", "--max-wait", "60"]))
-    assert job == Job(Path("code"), 3, 0.1, "b", True, True, 60)
+    job = config_from_args(Job, parser.parse_args([*args, "--spot", "--no-wait", "--max-wait", "60"]))
+    assert job == Job(Path("code"), 3, 0.1, "b", True, True, False, 60)
     assert config_from_args(Job, parser.parse_args(["--source", "x"])) == Job(Path("x"))
     assert config_from_args(Job, parser.parse_args(["--source", "x"]), size=7).size == 7
     with pytest.raises(SystemExit):

@@ -3,6 +3,7 @@
 ``create_app(ServerConfig(...))`` builds the Starlette app; ``tweetclf serve`` runs it with uvicorn.
 """
 
-from tweet_classifier.server.app import ServerConfig, create_app
+from tweet_classifier.server.app import create_app
+from tweet_classifier.server.config import ServerConfig
 
 __all__ = ["ServerConfig", "create_app"]

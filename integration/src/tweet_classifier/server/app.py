@@ -10,8 +10,6 @@ import re
 import time
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -21,10 +19,10 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tweet_classifier.server.batching import Batcher
+from tweet_classifier.server.config import ServerConfig
 from tweet_classifier.server.openapi import openapi_document
 from tweet_classifier.server.protocol import (
     BadRequestError,
-    Limits,
     PredictRequest,
     UnsupportedMediaTypeError,
     format_predictions,
@@ -37,22 +35,6 @@ log = logging.getLogger("tweetclf.serve")
 ACCESS = logging.getLogger("tweetclf.access")
 DRAIN_BYTES = 64 * 1024 * 1024
 MODEL_PATH = re.compile(r"^(?P<name>[^/:]+)(?:/versions/(?P<version>[0-9]+))?(?P<tail>/metadata|:predict)?$")
-
-
-@dataclass(frozen=True)
-class ServerConfig:
-    """Settings of ``tweetclf serve`` (the flags of the same names)."""
-
-    model_base: Path
-    model_name: str = "tweetclf"
-    poll_interval_s: float = 2.0
-    max_body_bytes: int = 4 * 1024 * 1024
-    limits: Limits = field(default_factory=Limits)
-    batching: bool = True
-    max_batch_size: int = 256
-    batch_timeout_s: float = 0.0
-    threads: int = 2
-    tf_threads: int = 1  # per model call; 0 = TensorFlow's default (all cores per call)
 
 
 class PayloadTooLargeError(ValueError):

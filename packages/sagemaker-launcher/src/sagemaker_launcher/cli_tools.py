@@ -78,7 +78,7 @@ def add_config_options(
 
     Help comes from ``metadata["help"]``, choices from ``metadata["choices"]``, the default
     from the field; a field without a default is a required flag. Booleans take a value
-    (``--flag true``) unless ``metadata["switch"]`` makes them ``store_true``.
+    (``--flag true``) unless ``metadata["switch"]`` makes the bare flag flip the default.
     """
     target: Any = parser.add_argument_group(title) if title else parser
     hints = typing.get_type_hints(cls)
@@ -92,8 +92,9 @@ def add_config_options(
         shown = "required" if required else f"default: {'none' if default is None else default}"
         options: dict[str, Any] = {"dest": field.name, "help": f"{note} ({shown})".strip()}
         kind = _scalar(hints[field.name], field.name)
-        if kind is bool and field.metadata.get("switch"):
-            target.add_argument(flag, action="store_true", **options)
+        if kind is bool and field.metadata.get("switch"):  # a flag without value flips the default
+            options["help"] = note
+            target.add_argument(flag, action="store_false" if default else "store_true", **options)
             continue
         options.update(default=default, required=required, choices=field.metadata.get("choices"))
         if kind is bool:
