@@ -57,12 +57,7 @@ def fit_distributed(
     for epoch in range(config.epochs):
         losses = [float(train_step(next(iterator))) for _ in range(steps)]
         probability = blend_heads(model.predict(valid_x, batch_size=1024, verbose=0))
-        val_loss = float(
-            keras.losses.binary_crossentropy(valid_y.reshape(-1, 1), probability.reshape(-1, 1))
-            .numpy()
-            .mean()
-        )
-        val_accuracy = float(((probability >= 0.5) == (valid_y >= 0.5)).mean())
+        val_loss, val_accuracy = _scores(valid_y, probability)
         history["loss"].append(float(np.mean(losses)))
         history["val_loss"].append(val_loss)
         history["val_accuracy"].append(val_accuracy)
@@ -75,8 +70,16 @@ def fit_distributed(
             best, best_weights, waited = val_loss, model.get_weights(), 0
         else:
             waited += 1
-            if waited > config.patience:
+            if waited >= config.patience:  # Keras' EarlyStopping rule
                 break
     if best_weights is not None:
         model.set_weights(best_weights)
     return history
+
+
+def _scores(y: np.ndarray, probability: np.ndarray) -> tuple[float, float]:
+    """Binary cross-entropy (Keras' clipping) and accuracy at 0.5."""
+    import keras
+
+    loss = keras.losses.binary_crossentropy(y.reshape(-1, 1), probability.reshape(-1, 1)).numpy().mean()
+    return float(loss), float(((probability >= 0.5) == (y >= 0.5)).mean())

@@ -54,88 +54,87 @@ def build_models(
     each, as if trained apart; :func:`blend_heads` averages them) and ``text_model`` the
     probability of their mean logit.
     """
-    seeds = config.lstm_seeds
-    stacks = [_recurrent_stack(config, k) for k in range(seeds)]
-    if seeds == 1 and linear is None:  # the original's output layer
-        finals = [keras.layers.Dense(1, activation="sigmoid", name="probability")]
-    else:
-        finals = [keras.layers.Dense(1, name=_named("lstm_logit", k)) for k in range(seeds)]
-    add = keras.layers.Add(name="logit")
-    sigmoid = keras.layers.Activation("sigmoid", name="probability")
-    if seeds > 1:  # the blend of the stacks, and each stack's own output for training
-        mean = keras.layers.Average(name="lstm_logit_mean")
-        head_adds = [keras.layers.Add(name=_named("head_logit", k)) for k in range(seeds)]
-        head_sigmoids = [
-            keras.layers.Activation("sigmoid", name=_named("head_probability", k)) for k in range(seeds)
-        ]
-        heads = keras.layers.Concatenate(name="head_probabilities")
-
-    hasher = None
-    if config.ngrams:
-        hasher = HashedNgrams(config.ngram_buckets, MAX_NGRAMS, name="ngram_ids")
-        ngram_embedding = keras.layers.Embedding(
-            config.ngram_buckets + 1, config.ngram_dim, mask_zero=True, name="ngrams"
-        )
-        ngram_pool = keras.layers.GlobalAveragePooling1D(name="ngram_mean")
-        concats = [keras.layers.Concatenate(name=_named("features", k)) for k in range(seeds)]
-
-    def head_logits(
-        vectors: keras.KerasTensor, ngram_ids: keras.KerasTensor | None
-    ) -> list[keras.KerasTensor]:
-        """Each stack's output (a probability for the plain single LSTM, else a logit)."""
-        grams = ngram_pool(ngram_embedding(ngram_ids)) if ngram_ids is not None else None
-        outputs = []
-        for k, (stack, final) in enumerate(zip(stacks, finals, strict=True)):
-            x = vectors
-            for layer in stack:
-                x = layer(x)
-            if grams is not None:
-                x = concats[k]([x, grams])
-            outputs.append(final(x))
-        return outputs
-
-    def blend(outputs: list[keras.KerasTensor], offset: keras.KerasTensor | None) -> keras.KerasTensor:
-        """The probability: the stacks' mean logit (+ the linear member's logit)."""
-        if seeds == 1 and offset is None:
-            return outputs[0]
-        logit = outputs[0] if seeds == 1 else mean(outputs)
-        return sigmoid(logit if offset is None else add([logit, offset]))
-
-    def each(outputs: list[keras.KerasTensor], offset: keras.KerasTensor | None) -> keras.KerasTensor:
-        """``[batch, seeds]``: every stack's own probability, so each learns on its own loss."""
-        if offset is not None:
-            outputs = [adder([logit, offset]) for adder, logit in zip(head_adds, outputs, strict=True)]
-        return heads([squash(logit) for squash, logit in zip(head_sigmoids, outputs, strict=True)])
-
+    layers = _SharedLayers(config, with_offset=linear is not None)
     ids = keras.Input(shape=(config.sequence_length,), dtype="int64", name="token_ids")
-    text = keras.Input(shape=(), dtype="string", name="text")
     ids_inputs: list[keras.KerasTensor] = [ids]
     grams = offset = None
-    if hasher is not None:
+    if layers.hasher is not None:
         grams = keras.Input(shape=(MAX_NGRAMS,), dtype="int64", name="ngram_ids")
         ids_inputs.append(grams)
     if linear is not None:
         offset = keras.Input(shape=(1,), dtype="float32", name="offset")
         ids_inputs.append(offset)
-    trained = head_logits(lookup(ids), grams)
+    trained = layers.head_logits(lookup(ids), grams)
     ids_model = keras.Model(
         ids_inputs[0] if len(ids_inputs) == 1 else ids_inputs,
-        blend(trained, offset) if seeds == 1 else each(trained, offset),
+        layers.blend(trained, offset) if config.lstm_seeds == 1 else layers.each(trained, offset),
         name="tweetclf_ids",
     )
+    text = keras.Input(shape=(), dtype="string", name="text")
     vectors = lookup(text)  # one lookup for the LSTMs and the linear member's pooled vectors
-    served = head_logits(vectors, hasher(text) if hasher is not None else None)
-    text_model = keras.Model(
-        text,
-        blend(
-            served,
-            None
-            if linear is None
-            else linear.logit(text, vectors if linear_lookup is None else linear_lookup(text)),
-        ),
-        name="tweetclf",
-    )
-    return ids_model, text_model, hasher
+    served = layers.head_logits(vectors, layers.hasher(text) if layers.hasher is not None else None)
+    linear_logit = None
+    if linear is not None:
+        linear_logit = linear.logit(text, vectors if linear_lookup is None else linear_lookup(text))
+    text_model = keras.Model(text, layers.blend(served, linear_logit), name="tweetclf")
+    return ids_model, text_model, layers.hasher
+
+
+class _SharedLayers:
+    """The layers both models of :func:`build_models` call, so they share every weight."""
+
+    def __init__(self, config: TrainConfig, with_offset: bool) -> None:
+        seeds = self.seeds = config.lstm_seeds
+        self.stacks = [_recurrent_stack(config, k) for k in range(seeds)]
+        if seeds == 1 and not with_offset:  # the original's output layer
+            self.finals = [keras.layers.Dense(1, activation="sigmoid", name="probability")]
+        else:
+            self.finals = [keras.layers.Dense(1, name=_named("lstm_logit", k)) for k in range(seeds)]
+        self.add = keras.layers.Add(name="logit")
+        self.sigmoid = keras.layers.Activation("sigmoid", name="probability")
+        if seeds > 1:  # the blend of the stacks, and each stack's own output for training
+            self.mean = keras.layers.Average(name="lstm_logit_mean")
+            self.head_adds = [keras.layers.Add(name=_named("head_logit", k)) for k in range(seeds)]
+            self.head_sigmoids = [
+                keras.layers.Activation("sigmoid", name=_named("head_probability", k)) for k in range(seeds)
+            ]
+            self.heads = keras.layers.Concatenate(name="head_probabilities")
+        self.hasher = None
+        if config.ngrams:
+            self.hasher = HashedNgrams(config.ngram_buckets, MAX_NGRAMS, name="ngram_ids")
+            self.ngram_embedding = keras.layers.Embedding(
+                config.ngram_buckets + 1, config.ngram_dim, mask_zero=True, name="ngrams"
+            )
+            self.ngram_pool = keras.layers.GlobalAveragePooling1D(name="ngram_mean")
+            self.concats = [keras.layers.Concatenate(name=_named("features", k)) for k in range(seeds)]
+
+    def head_logits(
+        self, vectors: keras.KerasTensor, ngram_ids: keras.KerasTensor | None
+    ) -> list[keras.KerasTensor]:
+        """Each stack's output (a probability for the plain single LSTM, else a logit)."""
+        grams = self.ngram_pool(self.ngram_embedding(ngram_ids)) if ngram_ids is not None else None
+        outputs = []
+        for k, (stack, final) in enumerate(zip(self.stacks, self.finals, strict=True)):
+            x = vectors
+            for layer in stack:
+                x = layer(x)
+            if grams is not None:
+                x = self.concats[k]([x, grams])
+            outputs.append(final(x))
+        return outputs
+
+    def blend(self, outputs: list[keras.KerasTensor], offset: keras.KerasTensor | None) -> keras.KerasTensor:
+        """The probability: the stacks' mean logit (+ the linear member's logit)."""
+        if self.seeds == 1 and offset is None:
+            return outputs[0]
+        logit = outputs[0] if self.seeds == 1 else self.mean(outputs)
+        return self.sigmoid(logit if offset is None else self.add([logit, offset]))
+
+    def each(self, outputs: list[keras.KerasTensor], offset: keras.KerasTensor | None) -> keras.KerasTensor:
+        """``[batch, seeds]``: every stack's own probability, so each learns on its own loss."""
+        if offset is not None:
+            outputs = [adder([logit, offset]) for adder, logit in zip(self.head_adds, outputs, strict=True)]
+        return self.heads([squash(logit) for squash, logit in zip(self.head_sigmoids, outputs, strict=True)])
 
 
 def _named(name: str, seed: int) -> str:

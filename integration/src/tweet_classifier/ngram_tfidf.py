@@ -1,19 +1,12 @@
 """The linear member's features: TF-IDF of word and character n-grams, in core TF ops.
 
-Two blocks, as scikit-learn's ``char_wb`` + ``word`` TF-IDF pair that the strongest cheap
-peer uses: character 1..6-grams of each blank-separated word padded with one blank on each
-side, and word 1..3-grams of the tokens of two or more letters/digits. Both come from the
-same light cleaning (HTML entities decoded, URLs -> ``url``, ``@user`` for mentions, ``#``
-dropped, lowercase). Each block is weighted ``(1 + ln tf) * idf`` and L2-normalised on its
-own, then the layer takes one dot product with the fitted weights: a logistic regression's
-logit, computed inside the exported graph.
-
-An n-gram is never built as a string: :func:`ngram_keys` hashes the code points of each
-character n-gram (and the fingerprints of each word n-gram's tokens) with 64-bit FNV-1a
-steps in integer ops, so an n-gram is a 62-bit key (word n-grams have bit 62 set), looked
-up in an int64 hash table. Training counts the keys with the same function, so the
-features the solver is fitted on (:func:`tfidf_matrix`, NumPy) are the layer's, which
-the tests check.
+The n-grams are those of :mod:`tweet_classifier.ngram_keys` (the ``char_wb`` + ``word``
+pair that the strongest cheap peer uses), each a 62-bit key looked up in an int64 hash
+table. Each block is weighted ``(1 + ln tf) * idf`` and L2-normalised on its own, then
+the layer takes one dot product with the fitted weights: a logistic regression's logit,
+computed inside the exported graph. Training counts the keys with the same function, so
+the features the solver is fitted on (:func:`tfidf_matrix`, NumPy) are the layer's,
+which the tests check.
 """
 
 from __future__ import annotations
@@ -26,94 +19,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-CHAR_NGRAMS = (1, 6)
-WORD_NGRAMS = (1, 3)
-WORD_FLAG = 1 << 62  # set in the keys of word n-grams; character n-gram keys are below it
+from tweet_classifier.ngram_keys import WORD_FLAG, ngram_keys
+
 KEYS_ASSET = "ngram_keys.npy"
-_FNV_PRIME = 0x100000001B3
-_CHAR_SEED = 0xCBF29CE484222325  # FNV-1a's offset basis
-_WORD_SEED = 0x84222325CBF29CE4
-_HTML = (("&amp;", "&"), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#39;", "'"), ("&#x27;", "'"))
-
-
-def clean(texts: Any) -> tf.Tensor:
-    """Light cleaning before n-grams: lowercase, entities decoded, URLs/mentions/hashes normalised.
-
-    >>> clean(tf.constant(["RT @Fire_Dept: Forest FIRE &amp; #smoke http://t.co/x"])).numpy()
-    array([b'rt @user: forest fire & smoke url'], dtype=object)
-    """
-    rx = tf.strings.regex_replace
-    x = tf.strings.unicode_transcode(
-        tf.convert_to_tensor(texts, tf.string), "UTF-8", "UTF-8", errors="replace", replacement_char=0xFFFD
-    )
-    x = rx(x, r"[\pC\pZ]", " ")
-    x = tf.strings.lower(x, encoding="utf-8")
-    for entity, char in _HTML:
-        x = rx(x, entity, char)
-    x = rx(x, r"(?:https?://|www\.)\S*", "url")
-    x = rx(x, r"@[\pL\pN_]+", "@user")
-    return tf.strings.strip(rx(x, "#", ""))
-
-
-def _rolling_keys(
-    symbols: tf.Tensor, end: tf.Tensor, lengths: tuple[int, int], seed: int, flag: int
-) -> tf.Tensor:
-    """FNV-1a hashes of the n-grams (``lengths`` inclusive) starting at each position of ``symbols``.
-
-    ``symbols`` is uint64 ``[size]``, ``end`` int64 ``[size]`` the (exclusive) end of the
-    segment (word or text) each position belongs to. Returns int64 ``[k * size]``, one block
-    of ``size`` per length: the hash's top 62 bits or'ed with ``flag`` where the n-gram fits
-    its segment, else -1. Few ops on purpose: a single tweet's latency is mostly op overhead.
-    """
-    shortest, longest = lengths
-    size = tf.shape(symbols, out_type=tf.int64)[0]
-    position = tf.range(size)
-    padded = tf.concat([symbols, tf.zeros([longest - 1], tf.uint64)], axis=0)
-    offsets = tf.range(longest, dtype=tf.int64)[:, tf.newaxis]
-    windows = tf.unstack(tf.gather(padded, offsets + position), num=longest)  # [longest] x [size]
-    digest = tf.fill([size], tf.constant(seed, tf.uint64))
-    prime = tf.constant(_FNV_PRIME, tf.uint64)
-    digests = []
-    for n, symbol in enumerate(windows, start=1):
-        digest = tf.bitwise.bitwise_xor(digest, symbol) * prime
-        if n >= shortest:
-            digests.append(digest)
-    top = tf.bitwise.right_shift(tf.stack(digests), tf.constant(2, tf.uint64))
-    keys = tf.bitcast(tf.bitwise.bitwise_or(top, tf.constant(flag, tf.uint64)), tf.int64)
-    fits = position + tf.range(shortest, longest + 1, dtype=tf.int64)[:, tf.newaxis] <= end
-    return tf.reshape(tf.where(fits, keys, tf.constant(-1, tf.int64)), [-1])
-
-
-def ngram_keys(texts: Any) -> tuple[tf.Tensor, tf.Tensor]:
-    """``(rows, keys)``, int64 ``[n]`` each: the text and the key of every n-gram slot.
-
-    Character n-grams come first (keys below :data:`WORD_FLAG`), then word n-grams (keys
-    with it set). A slot whose n-gram would run past its word (or text) has key -1. Order
-    within a text is not meaningful: only the multiset of keys is.
-
-    >>> rows, keys = ngram_keys(tf.constant(["ab", ""]))
-    >>> int((keys.numpy() >= 0).sum()), sorted(set(rows.numpy().tolist()))  # " ab ": 4+3+2+1; "ab"
-    (11, [0])
-    """
-    cleaned = clean(texts)
-    words = tf.strings.split(cleaned)
-    padded = tf.strings.join([" ", words.flat_values, " "])
-    chars = tf.strings.unicode_decode(padded, "UTF-8", errors="replace")  # [words, (chars)]
-    char_word = chars.value_rowids()
-    char_end = tf.gather(chars.row_splits[1:], char_word)
-    char_keys = _rolling_keys(tf.cast(chars.flat_values, tf.uint64), char_end, CHAR_NGRAMS, _CHAR_SEED, 0)
-    char_rows = tf.gather(words.value_rowids(), char_word)
-
-    tokens = tf.strings.split(tf.strings.regex_replace(cleaned, r"[^\pL\pN_]+", " "))
-    tokens = tf.ragged.boolean_mask(tokens, tf.strings.length(tokens, unit="UTF8_CHAR") >= 2)
-    fingerprints = tf.strings.to_hash_bucket_fast(tokens.flat_values, (1 << 63) - 1)
-    token_rows = tokens.value_rowids()
-    token_end = tf.gather(tokens.row_splits[1:], token_rows)
-    word_keys = _rolling_keys(tf.cast(fingerprints, tf.uint64), token_end, WORD_NGRAMS, _WORD_SEED, WORD_FLAG)
-    char_count = CHAR_NGRAMS[1] - CHAR_NGRAMS[0] + 1
-    word_count = WORD_NGRAMS[1] - WORD_NGRAMS[0] + 1
-    rows = tf.concat([tf.tile(char_rows, [char_count]), tf.tile(token_rows, [word_count])], axis=0)
-    return rows, tf.concat([char_keys, word_keys], axis=0)
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,6 @@ def write_report(
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.ticker import MaxNLocator
 
     directory.mkdir(parents=True, exist_ok=True)
     written = []
@@ -37,6 +35,16 @@ def write_report(
     path = directory / METRICS_FILE
     path.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     written.append(path)
+
+    written.append(_confusion_matrix(metrics, directory / "confusion_matrix.png"))
+    written.append(_precision_recall(metrics, y_true, probability, directory / "precision_recall.png"))
+    if history:
+        written.append(_learning_curves(history, directory / "learning_curves.png"))
+    return written
+
+
+def _confusion_matrix(metrics: BinaryMetrics, path: Path) -> Path:
+    import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(4, 4))
     matrix = np.asarray(metrics.confusion)
@@ -50,38 +58,40 @@ def write_report(
     ax.set_xlabel("predicted")
     ax.set_ylabel("true")
     ax.set_title(f"threshold {metrics.threshold:.2f}, F1 {metrics.f1:.3f}")
-    written.append(_save(fig, directory / "confusion_matrix.png"))
+    return _save(fig, path)
+
+
+def _precision_recall(metrics: BinaryMetrics, y_true: Any, probability: Any, path: Path) -> Path:
+    import matplotlib.pyplot as plt
 
     precision, recall = precision_recall_curve(y_true, probability)
     fig, ax = plt.subplots(figsize=(5, 4))
     ax.plot(recall, precision)
-    ax.scatter(
-        [metrics.recall],
-        [metrics.precision],
-        color="red",
-        zorder=3,
-        label=f"threshold {metrics.threshold:.2f}",
-    )
+    label = f"threshold {metrics.threshold:.2f}"
+    ax.scatter([metrics.recall], [metrics.precision], color="red", zorder=3, label=label)
     ax.set_xlabel("recall")
     ax.set_ylabel("precision")
     ax.set_xlim(0, 1.02)
     ax.set_ylim(0, 1.02)
     ax.set_title("precision-recall (class 1: disaster)")
     ax.legend(loc="lower left")
-    written.append(_save(fig, directory / "precision_recall.png"))
+    return _save(fig, path)
 
-    if history:
-        fig, axes = plt.subplots(1, 2, figsize=(9, 3.5))
-        for ax, key in zip(axes, ("loss", "accuracy"), strict=True):
-            for name in (key, f"val_{key}"):
-                if name in history:
-                    ax.plot(range(1, len(history[name]) + 1), history[name], marker="o", label=name)
-            ax.set_xlabel("epoch")
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-            ax.set_title(key)
-            ax.legend()
-        written.append(_save(fig, directory / "learning_curves.png"))
-    return written
+
+def _learning_curves(history: dict[str, list[float]], path: Path) -> Path:
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.5))
+    for ax, key in zip(axes, ("loss", "accuracy"), strict=True):
+        for name in (key, f"val_{key}"):
+            if name in history:
+                ax.plot(range(1, len(history[name]) + 1), history[name], marker="o", label=name)
+        ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_title(key)
+        ax.legend()
+    return _save(fig, path)
 
 
 def _save(fig: Any, path: Path) -> Path:

@@ -11,8 +11,8 @@ from tweet_classifier.config import TrainConfig
 from tweet_classifier.data import Tweets
 from tweet_classifier.export import export_serving_model
 from tweet_classifier.report import write_report
-from tweet_classifier.training.inputs import build_lookups, split_tweets
-from tweet_classifier.training.linear_member import fit_linear_member, linear_evaluation
+from tweet_classifier.training.inputs import Lookups, build_lookups, split_tweets
+from tweet_classifier.training.linear_member import LinearMember, fit_linear_member, linear_evaluation
 from tweet_classifier.training.outcome import Evaluation, TrainResult
 from tweet_classifier.training.recurrent import fit_recurrent
 from tweet_classifier.versions import check_model_base, write_version
@@ -57,9 +57,7 @@ def train(
         evaluation = fit_recurrent(split, lookups, linear, config, strategy=strategy, verbose=verbose)
     members = {"linear": linear.summary()} if linear else {}
     members.update(evaluation.notes)
-    sizes = {"vectors_raw_bytes": lookups.raw_bytes()} if lookups.vectors is not None else {}
-    if linear is not None:
-        sizes["ngrams_raw_bytes"] = linear.fit.vocabulary.keys.nbytes  # int64 n-gram keys
+    sizes = _raw_sizes(lookups, linear)
     vocabulary_size = len(lookups.vectors) if lookups.vectors is not None else 0
     metadata = {
         "config": config.to_dict(),
@@ -127,6 +125,14 @@ def _export(
         )
 
     return write_version(model_dir, build), sizes
+
+
+def _raw_sizes(lookups: Lookups, linear: LinearMember | None) -> dict[str, int]:
+    """The bytes an export is compared with: vectors + their words, the n-gram keys."""
+    sizes = {"vectors_raw_bytes": lookups.raw_bytes()} if lookups.vectors is not None else {}
+    if linear is not None:
+        sizes["ngrams_raw_bytes"] = int(linear.fit.vocabulary.keys.nbytes)  # int64 n-gram keys
+    return sizes
 
 
 def _saved_model_bytes(directory: Path) -> int:
