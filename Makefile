@@ -8,7 +8,7 @@ PACKAGES := -e 'packages/glove-lookup[glove6b,test]' -e 'packages/rebalance[test
 DEV_TOOLS := tox tox-uv ruff mypy pandas-stubs gensim scikit-learn
 SAMPLE := integration/src/tweet_classifier/data/sample_tweets.csv
 
-.PHONY: setup demo demo-lookup test bench lint clean help
+.PHONY: setup demo demo-lookup test test-fast bench lint clean help
 
 help:
 	@echo "make demo   - set up, train on the team's sample tweets, export models/demo/<N>, predict"
@@ -50,6 +50,11 @@ demo-lookup: setup
 test: $(BIN)/python
 	$(UV) pip install --quiet --python $(BIN)/python tox tox-uv
 	$(BIN)/tox run
+
+# the quick loop while editing: every env, without the tests marked slow (training, notebooks)
+test-fast: $(BIN)/python
+	$(UV) pip install --quiet --python $(BIN)/python tox tox-uv
+	$(BIN)/tox run -- -m "not slow"
 
 bench: setup
 	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python bench/vectors.py

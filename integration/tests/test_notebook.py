@@ -71,6 +71,7 @@ def text_of(cell: Any) -> str:
     return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.output_type == "stream")
 
 
+@pytest.mark.slow
 def test_walkthrough_runs_top_to_bottom(aws: str, trained: Any, tmp_path: Path) -> None:
     from tweet_classifier import ExportedModel, read_tweets, sample_csv
 
@@ -185,6 +186,7 @@ def test_committed_notebook_is_stripped_and_the_check_catches_outputs(tmp_path: 
     assert subprocess.run([sys.executable, str(check), str(executed)]).returncode == 0
 
 
+@pytest.mark.slow
 def test_a_failed_cell_still_deletes_the_endpoint(aws: str, tmp_path: Path) -> None:
     """cleanup() is registered before anything is created: a kernel that stops after an error runs it."""
     from nbclient.exceptions import CellExecutionError

@@ -22,6 +22,7 @@ from tweet_classifier.cli import main
 from tweet_classifier.sagemaker.bundle import ENTRY_SCRIPT, build_bundle
 
 
+@pytest.mark.slow
 def test_train_stages_data_and_vectors_and_starts_the_job(
     aws: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -78,6 +79,7 @@ def test_client_reaches_an_endpoint_through_the_launcher(aws: str) -> None:
     assert TweetClient("ep", api="endpoint").predict(["Forest fire"]) == [Prediction(1, 0.75)]
 
 
+@pytest.mark.slow
 def test_container_contract(tmp_path: Path, glove: WordVectors) -> None:
     """The uploaded bundle, run the way SageMaker's driver runs it, trains and its model is servable."""
     opt_ml = tmp_path / "opt_ml"

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import free_port
 
 from tweet_classifier import sample_csv
@@ -62,6 +63,7 @@ def test_hyperparameters_and_tf_config() -> None:
     assert not env.is_chief
 
 
+@pytest.mark.slow
 def test_single_host_writes_model_1(tmp_path: Path) -> None:
     env = opt_ml(tmp_path / "opt_ml")
     proc = entry(env, HPS, tmp_path)
@@ -87,6 +89,7 @@ def test_failure_reason_goes_to_the_failure_file(tmp_path: Path) -> None:
     assert "epochs must be >= 1" in (Path(env["SM_OUTPUT_DIR"]) / "failure").read_text()
 
 
+@pytest.mark.slow
 def test_two_workers_train_together_and_export_once(tmp_path: Path) -> None:
     hosts = [f"127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}"]
     procs, roots = [], []

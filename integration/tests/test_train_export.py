@@ -65,6 +65,7 @@ def test_fresh_process_reproduces_predictions(trained, tmp_path: Path) -> None:
     ("model", "variant"),
     [("linear", {}), ("lstm", {}), ("lstm", {"bidirectional": True, "pooling": "max-mean"})],
 )
+@pytest.mark.slow
 def test_each_member_alone_exports_and_serves(
     model: str, variant: dict, small_config, glove, tmp_path: Path
 ) -> None:
@@ -103,6 +104,7 @@ def test_hybrid_is_linear_plus_lstm_correction(trained) -> None:
     assert result.metrics.threshold == members["linear"]["out_of_fold"]["threshold"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("model", ["hybrid", "lstm"])
 def test_several_seeds_average_their_logits(model: str, small_config, glove, tmp_path: Path) -> None:
     """With ``lstm_seeds=2`` two stacks learn apart and the export averages their logits."""
@@ -125,6 +127,7 @@ def test_several_seeds_average_their_logits(model: str, small_config, glove, tmp
     check_fresh_process(result, tmp_path)
 
 
+@pytest.mark.slow
 def test_fine_tuned_vectors_leave_the_linear_member_its_own(small_config, glove) -> None:
     """With ``trainable_vectors`` the LSTM's vectors move; the linear member reads a frozen copy."""
     from dataclasses import replace
@@ -144,6 +147,7 @@ def test_fine_tuned_vectors_leave_the_linear_member_its_own(small_config, glove)
     assert not np.allclose(tuned, glove.matrix[rows])  # fine-tuned
 
 
+@pytest.mark.slow
 def test_ngram_branch_exports_and_serves(small_config, glove, tmp_path: Path) -> None:
     from dataclasses import replace
 
@@ -230,20 +234,38 @@ def _files(path: Path) -> list[Path]:
 def test_second_run_is_version_two_and_bad_model_dir_is_refused(
     trained, small_config, glove, tmp_path
 ) -> None:
-    _, base = trained
+    import shutil
+
+    first, base = trained
+    own = tmp_path / "models"  # a copy: the session's base keeps its one version for other tests
+    shutil.copytree(first.version_dir, own / "1")
     tweets = read_tweets(sample_csv(), labelled=True)
-    result = train(tweets, glove.restrict(top_n=3000), base, small_config, verbose=0)
-    assert result.version_dir == base / "2"
+    result = train(tweets, glove.restrict(top_n=3000), own, small_config, verbose=0)
+    assert result.version_dir == own / "2"
+    assert sorted(p.name for p in base.iterdir()) == ["1"]
     (tmp_path / "notes.txt").write_text("mine")
     with pytest.raises(ModelDirError):
         train(tweets, glove, tmp_path, small_config, verbose=0)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["models", "notes.txt"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("balance", ["undersample", "oversample", "none"])
 def test_balancing_strategies_train(balance: str, small_config, glove) -> None:
     from dataclasses import replace
 
+    import pandas as pd
+
+    from rebalance import stratified_split
+
+    config = replace(small_config, model="lstm", balance=balance, epochs=1)
     tweets = read_tweets(sample_csv(), labelled=True)
-    result = train(tweets, glove, None, replace(small_config, balance=balance, epochs=1), verbose=0)
-    assert result.version_dir is None and 0.0 <= result.metrics.f1 <= 1.0
+    frame = pd.DataFrame({"text": tweets.texts, "target": tweets.targets})
+    part, _ = stratified_split(frame, "target", test_size=config.valid_size, seed=config.seed)
+    counts = part["target"].value_counts()
+    assert counts.min() < counts.max()  # the sample is imbalanced, so balancing changes the rows
+    expected = {"undersample": 2 * counts.min(), "oversample": 2 * counts.max(), "none": len(part)}
+    result = train(tweets, glove, None, config, verbose=0)
+    assert result.version_dir is None
+    assert result.train_rows == expected[balance]
+    assert 0.0 <= result.metrics.f1 <= 1.0

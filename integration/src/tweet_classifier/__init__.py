@@ -17,9 +17,9 @@ from __future__ import annotations
 from typing import Any
 
 from tweet_classifier.config import TrainConfig
-from tweet_classifier.data import Tweets, read_tweets, sample_csv
 from tweet_classifier.errors import DataError, ModelDirError, TweetClassifierError
 from tweet_classifier.metrics import BinaryMetrics, best_threshold, binary_metrics
+from tweet_classifier.tweets import Tweets, read_tweets, sample_csv
 
 __all__ = [
     "BinaryMetrics",

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from sagemaker_launcher import EXIT_USAGE, run_main
 from tweet_classifier.config import TrainConfig
-from tweet_classifier.data import read_tweets, sample_csv
 from tweet_classifier.errors import TweetClassifierError, user_errors
+from tweet_classifier.tweets import read_tweets, sample_csv
 from tweet_classifier.vector_files import load_vectors
 
 

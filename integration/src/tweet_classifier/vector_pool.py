@@ -23,7 +23,7 @@ class VectorPool(keras.layers.Layer):
 
     >>> import numpy as np
     >>> vectors = np.array([[[3.0, 0.0], [0.0, 4.0], [0.0, 0.0]]], np.float32)
-    >>> VectorPool()(vectors).numpy().round(3).tolist()
+    >>> VectorPool()(vectors).numpy().astype(np.float64).round(3).tolist()
     [[0.424, 0.566, 0.424, 0.566]]
     """
 

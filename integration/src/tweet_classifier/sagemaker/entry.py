@@ -1,6 +1,6 @@
 """The SageMaker training entry point: ``python -m tweet_classifier.sagemaker.entry``.
 
-Reads the SageMaker contract (DESIGN.md): hyperparameters as ``--key value``, the
+Reads the SageMaker training-container contract: hyperparameters as ``--key value``, the
 ``train`` channel (a CSV) and the optional ``vectors`` channel (a ``.npz``) from
 ``SM_CHANNEL_*``, writes the model to ``SM_MODEL_DIR/1/``. With several hosts it builds
 ``TF_CONFIG`` from ``SM_HOSTS``/``SM_CURRENT_HOST`` and trains under
@@ -110,8 +110,8 @@ def run(argv: Sequence[str], environ: Mapping[str, str]) -> int:
 
         # Created before any other TF work, as the strategy requires.
         strategy = tf.distribute.MultiWorkerMirroredStrategy()
-    from tweet_classifier.data import read_tweets
     from tweet_classifier.training import train
+    from tweet_classifier.tweets import read_tweets
 
     tweets = read_tweets(find_file(env.train_channel, (".csv",), "train"), labelled=True)
     vectors: object = DEFAULT_VECTORS

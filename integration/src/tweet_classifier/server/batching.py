@@ -35,8 +35,6 @@ class Batcher:
         self._queue: asyncio.Queue[tuple[list[str], asyncio.Future[dict[str, np.ndarray]]]] = asyncio.Queue()
         self.workers = workers
         self._tasks: list[asyncio.Task[None]] = []
-        self.batches = 0
-        self.texts = 0
 
     async def submit(self, texts: list[str]) -> dict[str, np.ndarray]:
         if not self._tasks:  # several workers: one batch forms while another runs
@@ -94,8 +92,6 @@ class Batcher:
                 if not future.done():
                     future.set_exception(err)
             return
-        self.batches += 1
-        self.texts += len(texts)
         start = 0
         for item_texts, future in batch:
             stop = start + len(item_texts)

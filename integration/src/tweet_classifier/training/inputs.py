@@ -11,8 +11,8 @@ import pandas as pd
 
 from rebalance import class_weights, oversample, stratified_split, undersample
 from tweet_classifier.config import TrainConfig
-from tweet_classifier.data import Tweets
 from tweet_classifier.errors import DataError
+from tweet_classifier.tweets import Tweets
 
 
 @dataclass(frozen=True)

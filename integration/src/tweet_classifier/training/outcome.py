@@ -45,3 +45,4 @@ class TrainResult:
     members: dict[str, Any] = field(default_factory=dict)
     valid_y: Any = None  # the held-out labels the metrics were computed on
     valid_probability: Any = None  # and the model's probabilities for them
+    train_rows: int = 0  # the rows the model was fitted on, after balancing

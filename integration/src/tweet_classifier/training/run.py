@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from tweet_classifier.config import TrainConfig
-from tweet_classifier.data import Tweets
 from tweet_classifier.export import export_serving_model
 from tweet_classifier.report import write_report
 from tweet_classifier.training.inputs import Lookups, build_lookups, split_tweets
 from tweet_classifier.training.linear_member import LinearMember, fit_linear_member, linear_evaluation
 from tweet_classifier.training.outcome import Evaluation, TrainResult
 from tweet_classifier.training.recurrent import fit_recurrent
+from tweet_classifier.tweets import Tweets
 from tweet_classifier.versions import check_model_base, write_version
 
 REPORT_DIR = "report"
@@ -83,6 +83,7 @@ def train(
         members,
         evaluation.valid_y,
         evaluation.probability,
+        evaluation.train_rows,
     )
 
 

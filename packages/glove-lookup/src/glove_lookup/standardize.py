@@ -57,8 +57,8 @@ def standardize(
     Example:
 
     >>> import tensorflow as tf
-    >>> standardize(tf.constant(["RT @Fire_Dept: Forest fire near La Ronge!! #wildfire http://t.co/x"])).numpy()
-    array([b'rt @ fire dept : forest fire near la ronge ! ! # wildfire'], dtype=object)
+    >>> standardize(tf.constant(["RT @Fire_Dept: Forest fire near La Ronge!! #wildfire http://t.co/x"])).numpy()[0]
+    b'rt @ fire dept : forest fire near la ronge ! ! # wildfire'
     """
     import tensorflow as tf
 

@@ -201,10 +201,6 @@ class WordVectors:
     def __repr__(self) -> str:
         return f"WordVectors({len(self)} words, dim={self.dim})"
 
-    def index_of(self, word: str) -> int:
-        """The row of ``word``; ``KeyError`` when absent."""
-        return self._lookup()[word]
-
     def restrict(self, vocabulary: Iterable[str] | None = None, top_n: int | None = None) -> WordVectors:
         """Keep the words in ``vocabulary`` and/or the first ``top_n`` words, in the original order."""
         if vocabulary is None and top_n is None:

@@ -62,8 +62,3 @@ def _positions(labels: pd.Series, what: str) -> dict[Any, np.ndarray]:
 def _plain(value: Any) -> Any:
     """NumPy scalars -> Python scalars, so dict keys print and compare naturally."""
     return value.item() if isinstance(value, np.generic) else value
-
-
-def class_counts(positions: dict[Any, np.ndarray]) -> str:
-    """``{'a': 3, 'b': 10}``-style text for error messages."""
-    return "{" + ", ".join(f"{k!r}: {len(v)}" for k, v in positions.items()) + "}"

@@ -1,7 +1,7 @@
 """TF Serving endpoints with boto3: Model + EndpointConfig + Endpoint, invoke, delete.
 
 boto3 (not sagemaker-core's wrappers) drives this control plane: the wrappers cannot parse
-some replies of moto, which the tests run against (DESIGN.md).
+some replies of moto, which the tests run against (moto 5.x).
 """
 
 from __future__ import annotations
