@@ -8,22 +8,15 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from sagemaker_launcher import add_config_options, config_from_args
+from sagemaker_launcher import add_config_options, config_from_args, option
 from tweet_classifier.errors import ConfigError
 
 BALANCING = ("class-weight", "undersample", "oversample", "none")
 MODELS = ("hybrid", "lstm", "linear")
 POOLINGS = ("last", "max-mean")
-
-
-def _option(default: Any, help: str, choices: tuple[str, ...] | None = None) -> Any:
-    metadata: dict[str, Any] = {"help": help}
-    if choices:
-        metadata["choices"] = choices
-    return field(default=default, metadata=metadata)
 
 
 @dataclass(frozen=True)
@@ -36,52 +29,58 @@ class TrainConfig:
     50
     """
 
-    model: str = _option(
+    model: str = option(
         "hybrid",
-        "hybrid: a logistic regression over n-gram TF-IDF (and pooled GloVe vectors) + LSTMs "
+        choices=MODELS,
+        help="hybrid: a logistic regression over n-gram TF-IDF (and pooled GloVe vectors) + LSTMs "
         "correcting its logit; lstm or linear: one member alone",
-        MODELS,
     )
-    linear_c: float = _option(2.0, "inverse L2 strength of the linear member's logistic regression")
-    linear_vectors: bool = _option(
-        True, "the linear member also weighs the direction of the tweet's mean and max GloVe vector"
+    linear_c: float = option(2.0, help="inverse L2 strength of the linear member's logistic regression")
+    linear_vectors: bool = option(
+        True, help="the linear member also weighs the direction of the tweet's mean and max GloVe vector"
     )
-    folds: int = _option(
+    folds: int = option(
         5,
-        "folds for the linear member's out-of-fold scores (they pick the threshold and train the "
+        help="folds for the linear member's out-of-fold scores (they pick the threshold and train the "
         "hybrid's LSTMs)",
     )
-    sequence_length: int = _option(30, "words per tweet the LSTMs read (longer tweets are cut)")
-    unit_multiplier: float = _option(1.0, "scales the LSTM units (50) and convolution filters")
-    lstm_stacks: int = _option(2, "stacked LSTM layers")
-    lstm_seeds: int = _option(
+    sequence_length: int = option(30, help="words per tweet the LSTMs read (longer tweets are cut)")
+    unit_multiplier: float = option(1.0, help="scales the LSTM units (50) and convolution filters")
+    lstm_stacks: int = option(2, help="stacked LSTM layers")
+    lstm_seeds: int = option(
         2,
-        "recurrent stacks trained side by side from different initial weights; the model averages "
+        help="recurrent stacks trained side by side from different initial weights; the model averages "
         "their logits",
     )
-    bidirectional: bool = _option(False, "LSTM layers read the tweet both ways")
-    pooling: str = _option(
-        "last", "last: the last LSTM's final state; max-mean: max and mean of its states over time", POOLINGS
+    bidirectional: bool = option(False, help="LSTM layers read the tweet both ways")
+    pooling: str = option(
+        "last",
+        choices=POOLINGS,
+        help="last: the last LSTM's final state; max-mean: max and mean of its states over time",
     )
-    filters: int = _option(100, "filters of the convolution before the LSTMs")
-    kernel_size: int = _option(10, "width (in words) of that convolution")
-    dropout: float = _option(0.2, "dropout rate between the layers")
-    learning_rate: float = _option(1e-3, "Adam's learning rate")
-    epochs: int = _option(10, "most epochs; early stopping restores the best one")
-    batch_size: int = _option(128, "tweets per training step")
-    trainable_vectors: bool = _option(False, "fine-tune the GloVe vectors (the linear member keeps its own)")
-    balance: str = _option(
-        "class-weight", "how the classes are balanced for the LSTMs (rebalance's strategies)", BALANCING
+    filters: int = option(100, help="filters of the convolution before the LSTMs")
+    kernel_size: int = option(10, help="width (in words) of that convolution")
+    dropout: float = option(0.2, help="dropout rate between the layers")
+    learning_rate: float = option(1e-3, help="Adam's learning rate")
+    epochs: int = option(10, help="most epochs; early stopping restores the best one")
+    batch_size: int = option(128, help="tweets per training step")
+    trainable_vectors: bool = option(
+        False, help="fine-tune the GloVe vectors (the linear member keeps its own)"
     )
-    valid_size: float = _option(0.1, "share of the tweets held out for validation and early stopping")
-    patience: int = _option(2, "epochs without a better validation loss before stopping")
-    vocab_top_n: int = _option(
-        30000, "GloVe words kept beside the training vocabulary (unseen words at serving time)"
+    balance: str = option(
+        "class-weight",
+        choices=BALANCING,
+        help="how the classes are balanced for the LSTMs (rebalance's strategies)",
     )
-    ngrams: bool = _option(False, "the LSTM path also sees hashed word n-gram embeddings")
-    ngram_buckets: int = _option(65536, "hash buckets of those n-gram embeddings")
-    ngram_dim: int = _option(16, "dimension of those n-gram embeddings")
-    seed: int = _option(0, "random seed of the split, initial weights and shuffling")
+    valid_size: float = option(0.1, help="share of the tweets held out for validation and early stopping")
+    patience: int = option(2, help="epochs without a better validation loss before stopping")
+    vocab_top_n: int = option(
+        30000, help="GloVe words kept beside the training vocabulary (unseen words at serving time)"
+    )
+    ngrams: bool = option(False, help="the LSTM path also sees hashed word n-gram embeddings")
+    ngram_buckets: int = option(65536, help="hash buckets of those n-gram embeddings")
+    ngram_dim: int = option(16, help="dimension of those n-gram embeddings")
+    seed: int = option(0, help="random seed of the split, initial weights and shuffling")
 
     def __post_init__(self) -> None:
         checks = [

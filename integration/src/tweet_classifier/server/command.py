@@ -15,9 +15,7 @@ def add_parser(sub: Any) -> None:
         "serve", help="serve a model base over TF Serving's REST API and SageMaker's /ping + /invocations"
     )
     serve.add_argument("--host", default="127.0.0.1", help="bind address (default: loopback only)")
-    serve.add_argument(
-        "--port", type=int, default=8501, help="(default: %(default)s, TF Serving's REST port)"
-    )
+    serve.add_argument("--port", type=int, default=8501, help="TF Serving's REST port (default: %(default)s)")
     add_config_options(serve, ServerConfig)
     serve.set_defaults(handler=cmd_serve)
 

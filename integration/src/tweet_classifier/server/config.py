@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import functools
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
 
+from sagemaker_launcher import option
 from tweet_classifier.errors import ConfigError
 from tweet_classifier.server.protocol import Limits
-
-
-def _option(default: Any, help: str, **more: Any) -> Any:
-    return field(default=default, metadata={"help": help, **more})
 
 
 @dataclass(frozen=True)
@@ -24,30 +21,44 @@ class ServerConfig:
     Limits(max_instances=8, max_text_bytes=65536)
     """
 
-    model_base: Path = field(metadata={"help": "the base path holding <N>/saved_model.pb"})
-    model_name: str = _option("tweetclf", "the name in /v1/models/NAME")
-    poll_interval_s: float = _option(2.0, "seconds between checks for new versions", flag="--poll-interval")
-    max_body_bytes: int = _option(4 * 1024 * 1024, "request bodies larger than this get 413")
-    max_instances: int = _option(Limits.max_instances, "texts per request; more get 400")
-    max_text_bytes: int = _option(Limits.max_text_bytes, "bytes per text; longer texts get 400")
-    batching: bool = _option(
-        True, "run each request alone instead of batching concurrent ones", flag="--no-batching", switch=True
+    model_base: Path = option(help="the base path holding <N>/saved_model.pb")
+    model_name: str = option("tweetclf", help="the name in /v1/models/NAME")
+    poll_interval_s: float = option(
+        2.0, flag="--poll-interval", help="seconds between checks for new versions"
     )
-    max_batch_size: int = _option(256, "texts per batched model call")
-    batch_timeout_ms: float = _option(0.0, "wait this long for a batch to fill (0: take what is queued)")
-    threads: int = _option(2, "model calls at once")
-    tf_threads: int = _option(1, "TensorFlow threads per model call; 0 = TensorFlow's default (all cores)")
+    max_body_bytes: int = option(4 * 1024 * 1024, help="request bodies larger than this get 413")
+    max_instances: int = option(Limits.max_instances, help="texts per request; more get 400")
+    max_text_bytes: int = option(Limits.max_text_bytes, help="bytes per text; longer texts get 400")
+    batching: bool = option(
+        True,
+        flag="--no-batching",
+        switch=True,
+        help="run each request alone instead of batching concurrent ones",
+    )
+    max_batch_size: int = option(256, help="texts per batched model call")
+    batch_timeout_ms: float = option(0.0, help="wait this long for a batch to fill (0: take what is queued)")
+    threads: int = option(2, help="model calls at once")
+    tf_threads: int = option(
+        1, help="TensorFlow threads per model call; 0 = TensorFlow's default (all cores)"
+    )
 
     def __post_init__(self) -> None:
-        for name in ("max_body_bytes", "max_instances", "max_text_bytes", "max_batch_size", "threads"):
-            if getattr(self, name) < 1:
-                raise ConfigError(f"--{name.replace('_', '-')} must be >= 1, got {getattr(self, name)}")
-        for name in ("poll_interval_s", "batch_timeout_ms", "tf_threads"):
-            if getattr(self, name) < 0:
-                raise ConfigError(f"{name} must be >= 0, got {getattr(self, name)}")
+        flags = {f.name: f.metadata.get("flag", "--" + f.name.replace("_", "-")) for f in fields(self)}
+        lowest = {
+            "max_body_bytes": 1,
+            "max_instances": 1,
+            "max_text_bytes": 1,
+            "max_batch_size": 1,
+            "threads": 1,
+        }
+        lowest.update(poll_interval_s=0, batch_timeout_ms=0, tf_threads=0)
+        for name, least in lowest.items():
+            if getattr(self, name) < least:
+                raise ConfigError(f"{flags[name]} must be >= {least}, got {getattr(self, name)}")
 
-    @property
+    @functools.cached_property
     def limits(self) -> Limits:
+        """The request limits (built once: every request reads them)."""
         return Limits(max_instances=self.max_instances, max_text_bytes=self.max_text_bytes)
 
     @property

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from tweet_classifier.config import TrainConfig
 from tweet_classifier.linear import LinearFit, fit_linear
@@ -33,7 +34,7 @@ class LinearMember:
 
     def with_offsets(self, split: Split) -> Split:
         """``split`` with an ``offset`` column: each tweet's out-of-fold linear logit."""
-        offset = split.frame.assign(offset=self.fit.oof_logit)["offset"]
+        offset = pd.Series(self.fit.oof_logit, index=split.frame.index)
         return Split(
             split.frame.assign(offset=offset),
             split.train.assign(offset=offset.loc[split.train.index]),

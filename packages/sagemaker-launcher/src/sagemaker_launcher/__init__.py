@@ -15,7 +15,7 @@ Public API::
     unique_name(prefix) -> "prefix-YYYYmmdd-HHMMSS-mmm"
 
 For command lines: ``add_aws_options``, ``aws_config``, ``add_config_options``,
-``config_from_args``, ``parse_bool``, ``run_main`` (:mod:`sagemaker_launcher.cli_tools`).
+``config_from_args``, ``option``, ``parse_bool``, ``run_main`` (:mod:`sagemaker_launcher.cli_tools`).
 
 CLI: ``sagemaker-launch {stage,train,transform,deploy,invoke,delete}``.
 """
@@ -27,6 +27,7 @@ from sagemaker_launcher.cli_tools import (
     add_config_options,
     aws_config,
     config_from_args,
+    option,
     parse_bool,
     run_main,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "download",
     "invoke",
     "model_artifact",
+    "option",
     "parse_bool",
     "parse_s3_uri",
     "parse_transform_output",

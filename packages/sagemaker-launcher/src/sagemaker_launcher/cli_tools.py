@@ -5,10 +5,10 @@ and its default are written once (in the dataclass field that holds the value).
 
 Example:
 
->>> from dataclasses import dataclass, field
+>>> from dataclasses import dataclass
 >>> @dataclass(frozen=True)
 ... class Job:
-...     instances: int = field(default=1, metadata={"help": "how many machines"})
+...     instances: int = option(1, help="how many machines")
 >>> parser = argparse.ArgumentParser(prog="demo")
 >>> add_config_options(parser, Job)
 >>> config_from_args(Job, parser.parse_args(["--instances", "3"]))
@@ -30,7 +30,7 @@ from sagemaker_launcher.config import AwsConfig
 from sagemaker_launcher.errors import JobFailedError, LauncherError
 
 EXIT_USAGE = 2  # a user mistake: one line on stderr
-EXIT_FAILED = 1  # the cloud said no: a failed job, an AWS error
+EXIT_FAILED = 1  # a job ended Failed or Stopped
 T = TypeVar("T")
 
 
@@ -65,6 +65,14 @@ def parse_bool(text: str) -> bool:
     if value in ("0", "false", "no", "off"):
         return False
     raise argparse.ArgumentTypeError(f"expected true/false, got {text!r}")
+
+
+def option(default: Any = dataclasses.MISSING, *, help: str, **more: Any) -> Any:
+    """A dataclass field with its flag's metadata: ``help`` and any of ``flag``, ``choices``, ``switch``.
+
+    Without ``default`` the flag is required.
+    """
+    return dataclasses.field(default=default, metadata={"help": help, **more})
 
 
 def add_config_options(
@@ -135,7 +143,7 @@ def run_main(
 ) -> int:
     """Parse ``argv`` and call ``args.handler(args)``; the exit status.
 
-    No command: the help, exit 2. A failed job or an AWS error: one line, exit 1. A
+    No command: the help, exit 2. A failed job (:class:`JobFailedError`): one line, exit 1. A
     :class:`LauncherError` or one of ``user_errors``: one line, exit 2. Anything else is a
     bug and keeps its traceback. ``before(args)`` runs first (e.g. quiet library start-up).
     """

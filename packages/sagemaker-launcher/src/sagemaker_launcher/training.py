@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sagemaker_launcher.cli_tools import option
 from sagemaker_launcher.config import DEFAULT_FRAMEWORK_VERSION, AwsConfig, parse_s3_uri
 from sagemaker_launcher.errors import ConfigError, JobFailedError, NotFoundError
 
@@ -30,38 +31,29 @@ class TrainSpec:
     ('ml.m5.xlarge', '2.16')
     """
 
-    source_dir: Path = field(metadata={"help": "code uploaded to the job"})
-    entry_script: str = field(metadata={"help": "script inside --source-dir that the job runs"})
-    channels: Mapping[str, str] = field(metadata={"help": "input channels: name -> s3:// prefix"})
-    output_path: str = field(metadata={"flag": "--output", "help": "s3://... where model.tar.gz goes"})
+    source_dir: Path = option(help="code uploaded to the job")
+    entry_script: str = option(help="script inside --source-dir that the job runs")
+    channels: Mapping[str, str] = option(help="input channels: name -> s3:// prefix")
+    output_path: str = option(flag="--output", help="s3://... where model.tar.gz goes")
     hyperparameters: Mapping[str, Any] = field(
         default_factory=dict, metadata={"help": "passed to the script as --key value"}
     )
-    requirements: str | None = field(
-        default=None, metadata={"help": "requirements file inside --source-dir (pip install before the run)"}
+    requirements: str | None = option(
+        None, help="requirements file inside --source-dir (pip install before the run)"
     )
-    instance_type: str = field(default="ml.m5.xlarge", metadata={"help": "training instance type"})
-    instance_count: int = field(default=1, metadata={"help": "instances; > 1 is multi-worker (SM_HOSTS)"})
-    framework_version: str = field(
-        default=DEFAULT_FRAMEWORK_VERSION, metadata={"help": "TensorFlow training image version"}
+    instance_type: str = option("ml.m5.xlarge", help="training instance type")
+    instance_count: int = option(1, help="instances; > 1 is multi-worker (SM_HOSTS)")
+    framework_version: str = option(DEFAULT_FRAMEWORK_VERSION, help="TensorFlow training image version")
+    py_version: str = option("py310", help="Python of the training image")
+    checkpoint_uri: str | None = option(
+        None, flag="--checkpoint", help="s3://... synced with /opt/ml/checkpoints"
     )
-    py_version: str = field(default="py310", metadata={"help": "Python of the training image"})
-    checkpoint_uri: str | None = field(
-        default=None,
-        metadata={"flag": "--checkpoint", "help": "s3://... synced with /opt/ml/checkpoints"},
+    max_runtime_s: int = option(24 * 3600, flag="--max-runtime", help="seconds before the job is stopped")
+    spot: bool = option(False, switch=True, help="managed spot training")
+    max_wait_s: int | None = option(
+        None, flag="--max-wait", help="seconds to wait for spot capacity + run (>= --max-runtime)"
     )
-    max_runtime_s: int = field(
-        default=24 * 3600,
-        metadata={"flag": "--max-runtime", "help": "seconds before SageMaker stops the job"},
-    )
-    spot: bool = field(default=False, metadata={"switch": True, "help": "managed spot training"})
-    max_wait_s: int | None = field(
-        default=None,
-        metadata={"flag": "--max-wait", "help": "seconds to wait for spot capacity + run (>= --max-runtime)"},
-    )
-    base_job_name: str = field(
-        default="training", metadata={"flag": "--job-name-prefix", "help": "prefix of the job's name"}
-    )
+    base_job_name: str = option("training", flag="--job-name-prefix", help="prefix of the job's name")
 
     def validate(self) -> None:
         if not (self.source_dir / self.entry_script).is_file():

@@ -55,7 +55,7 @@ def start_transform(
     """Start a transform job over the JSON-lines objects under ``input_uri``; returns the job name."""
     parse_s3_uri(input_uri)
     parse_s3_uri(output_uri)
-    name = job_name or unique_name(model[:40])
+    name = job_name or unique_name(model)
     config.client("sagemaker").create_transform_job(
         TransformJobName=name,
         ModelName=model,
