@@ -7,6 +7,7 @@ import tensorflow as tf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from glove_lookup import standardize
 from tweet_classifier.ngrams import HashedNgrams
 
 LAYER = HashedNgrams(num_buckets=1000, max_ngrams=64)
@@ -19,6 +20,8 @@ def test_shape_range_and_determinism(texts: list[str]) -> None:
     assert ids.shape == (len(texts), 64)
     assert ids.min() >= 0 and ids.max() <= 1000
     np.testing.assert_array_equal(ids, LAYER(tf.constant(texts)).numpy())
+    standardized = standardize(tf.constant(texts))  # what training computes once and reuses
+    np.testing.assert_array_equal(ids, LAYER(standardized, standardized=True).numpy())
 
 
 def test_known_counts_and_padding() -> None:

@@ -46,11 +46,12 @@ class HashedNgrams(keras.layers.Layer):
         self.supports_jit = False
         self.built = True
 
-    def call(self, texts: Any) -> tf.Tensor:
+    def call(self, texts: Any, standardized: bool = False) -> tf.Tensor:
+        """``standardized=True``: ``texts`` already went through :func:`glove_lookup.standardize`."""
         texts = tf.convert_to_tensor(texts, dtype=tf.string)
         if texts.shape.rank == 2:
             texts = tf.squeeze(texts, axis=-1)
-        words = tf.strings.split(standardize(texts, clean_blanks=False))
+        words = tf.strings.split(texts if standardized else standardize(texts, clean_blanks=False))
         word_grams = tf.strings.ngrams(words, tuple(range(self.word_ngrams[0], self.word_ngrams[1] + 1)), " ")
         word_grams = tf.ragged.map_flat_values(lambda w: tf.strings.join(["w ", w]), word_grams)
         marked = tf.ragged.map_flat_values(lambda w: tf.strings.join(["<", w, ">"]), words)

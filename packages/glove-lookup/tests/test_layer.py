@@ -236,3 +236,17 @@ def test_token_ids_can_be_fed_instead_of_strings(vectors: WordVectors) -> None:
     )
     with pytest.raises(ValueError, match=r"token ids of shape \[batch, 5\]"):
         lookup(tf.constant([[1, 2]]))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(st.text(max_size=40) | st.sampled_from(["Forest FIRE near zzz", "the fire's near"]), max_size=4)
+)
+def test_standardised_texts_give_the_same_ids(vectors: WordVectors, texts: list[str]) -> None:
+    layer = _shared_layer(vectors)
+    raw = tf.constant(texts, tf.string)
+    np.testing.assert_array_equal(
+        layer.token_ids(standardize(raw), standardized=True).numpy(), layer.token_ids(raw).numpy()
+    )
+    # and the string ops really are skipped: an upper-case word is not found as given
+    assert layer.token_ids(tf.constant(["FIRE"]), standardized=True).numpy()[0, 0] == 1

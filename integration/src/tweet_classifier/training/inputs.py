@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,9 +18,11 @@ from tweet_classifier.tweets import Tweets
 
 @dataclass(frozen=True)
 class Split:
-    """Every labelled tweet (``frame``: text, target) and its training/validation parts.
+    """Every labelled tweet (``frame``: text, standardized, target) and its training/validation parts.
 
-    The linear member alone has no validation part: it is scored out of fold.
+    ``standardized`` is each text after the word lookup's standardisation, computed once
+    here and reused for the vocabulary, the token ids and the pooled vectors. The linear
+    member alone has no validation part: it is scored out of fold.
     """
 
     frame: pd.DataFrame
@@ -31,7 +34,9 @@ def split_tweets(tweets: Tweets, config: TrainConfig) -> Split:
     """A stratified ``valid_size`` split (none for ``model=linear``)."""
     if tweets.targets is None:
         raise DataError(f"{tweets.source}: training needs labelled tweets (a target column)")
-    frame = pd.DataFrame({"text": tweets.texts, "target": tweets.targets})
+    frame = pd.DataFrame(
+        {"text": tweets.texts, "standardized": standardized(tweets.texts), "target": tweets.targets}
+    )
     if config.model == "linear":
         return Split(frame, frame, frame.iloc[:0])
     train, valid = stratified_split(frame, "target", test_size=config.valid_size, seed=config.seed)
@@ -49,26 +54,52 @@ def balance(frame: pd.DataFrame, config: TrainConfig) -> tuple[pd.DataFrame, dic
     return frame, None
 
 
-def training_vocabulary(texts: list[str]) -> set[str]:
-    """The tokens of ``texts`` after the layer's standardisation."""
+def standardized(texts: Sequence[str], batch_size: int = 4096) -> np.ndarray:
+    """Each text after :func:`glove_lookup.standardize` (the lookup's "tweet" mode), as bytes.
+
+    The output feeds ``GloveLookup.token_ids(..., standardized=True)`` and
+    ``HashedNgrams(..., standardized=True)``, which give the ids of the raw texts.
+    """
     import tensorflow as tf
 
     from glove_lookup import standardize
 
-    tokens = tf.strings.split(standardize(tf.constant(texts))).flat_values.numpy()
+    texts = list(texts)
+    parts = [
+        standardize(tf.constant(texts[start : start + batch_size], tf.string), clean_blanks=False).numpy()
+        for start in range(0, len(texts), batch_size)
+    ]
+    return np.concatenate(parts) if parts else np.zeros(0, object)
+
+
+def vocabulary_of(standardized_texts: Sequence[bytes] | np.ndarray | pd.Series) -> set[str]:
+    """The distinct tokens of texts that :func:`standardized` returned."""
+    import tensorflow as tf
+
+    if len(standardized_texts) == 0:
+        return set()
+    tokens = tf.strings.split(tf.constant(list(standardized_texts), tf.string)).flat_values.numpy()
     return {t.decode("utf-8") for t in tokens}
 
 
-def pooled_vectors(lookup: Any, texts: list[str], batch_size: int = 2048) -> np.ndarray:
-    """float32 ``[texts, 2 * dim]``: each text's :class:`VectorPool` features, as the graph computes them."""
+def training_vocabulary(texts: Sequence[str]) -> set[str]:
+    """The tokens of raw ``texts`` after the layer's standardisation."""
+    return vocabulary_of(standardized(texts))
+
+
+def pooled_vectors(lookup: Any, inputs: Sequence[str] | np.ndarray, batch_size: int = 2048) -> np.ndarray:
+    """float32 ``[texts, 2 * dim]``: each text's :class:`VectorPool` features, as the graph computes them.
+
+    ``inputs``: raw texts, or their token ids ``[texts, sequence_length]`` from the same vocabulary.
+    """
     import tensorflow as tf
 
     from tweet_classifier.vector_pool import VectorPool
 
     pool = VectorPool()
     parts = [
-        pool(lookup(tf.constant(texts[start : start + batch_size], tf.string))).numpy()
-        for start in range(0, len(texts), batch_size)
+        pool(lookup(tf.constant(inputs[start : start + batch_size]))).numpy()
+        for start in range(0, len(inputs), batch_size)
     ]
     return np.concatenate(parts) if parts else np.zeros((0, 2 * lookup.output_dim), np.float32)
 
@@ -94,20 +125,27 @@ class Lookups:
     def for_linear(self) -> Any:
         return self.linear or self.lookup
 
+    def token_ids(self, standardized_texts: pd.Series) -> np.ndarray:
+        """int64 ``[texts, sequence_length]`` ids of texts :func:`standardized` returned."""
+        import tensorflow as tf
+
+        texts = tf.constant(standardized_texts.to_numpy(), tf.string)
+        return np.asarray(self.lookup.token_ids(texts, standardized=True))
+
     def raw_bytes(self) -> int:
         """Bytes of the vocabulary and vectors as plain arrays (the export's size is compared with it)."""
         wv = self.vectors
         return int(wv.matrix.nbytes + sum(len(w.encode("utf-8")) + 1 for w in wv.words)) if wv else 0
 
 
-def build_lookups(vectors: Any, train_texts: list[str], config: TrainConfig, strategy: Any = None) -> Lookups:
-    """Trim ``vectors`` to the training vocabulary + ``vocab_top_n`` and build the lookups."""
+def build_lookups(vectors: Any, train: pd.DataFrame, config: TrainConfig, strategy: Any = None) -> Lookups:
+    """Trim ``vectors`` to the vocabulary of the ``train`` rows + ``vocab_top_n``; build the lookups."""
     from glove_lookup import GloveLookup, WordVectors
 
     if config.model == "linear" and not config.uses_linear_vectors:
         return Lookups()
     wv = vectors if isinstance(vectors, WordVectors) else WordVectors.load(vectors)
-    wv = wv.restrict(vocabulary=training_vocabulary(train_texts), top_n=config.vocab_top_n)
+    wv = wv.restrict(vocabulary=vocabulary_of(train["standardized"]), top_n=config.vocab_top_n)
     with strategy_scope(strategy):
         lookup = GloveLookup(wv, sequence_length=config.sequence_length, trainable=config.trainable_vectors)
         linear = None

@@ -45,7 +45,9 @@ class LinearMember:
 def fit_linear_member(split: Split, lookups: Lookups, config: TrainConfig) -> LinearMember:
     texts = list(split.frame["text"])
     y = split.frame["target"].to_numpy()
-    vectors = pooled_vectors(lookups.for_linear, texts) if config.uses_linear_vectors else None
+    vectors = None
+    if config.uses_linear_vectors:
+        vectors = pooled_vectors(lookups.for_linear, lookups.token_ids(split.frame["standardized"]))
     fit = fit_linear(texts, y, c=config.linear_c, folds=config.folds, seed=config.seed, vectors=vectors)
     return LinearMember(fit, binary_metrics(y, fit.oof_probability, fit.oof_threshold))
 

@@ -96,10 +96,9 @@ def _features(part: pd.DataFrame, lookups: Lookups, hasher: Any, linear: LinearM
     """What the ids model takes: token ids (+ hashed n-gram ids, + linear logit), computed once."""
     import tensorflow as tf
 
-    tensor = tf.constant(list(part["text"]))
-    inputs: list[Any] = [lookups.lookup.token_ids(tensor)]
+    inputs: list[Any] = [lookups.token_ids(part["standardized"])]
     if hasher is not None:
-        inputs.append(hasher(tensor))
+        inputs.append(hasher(tf.constant(part["standardized"].to_numpy(), tf.string), standardized=True))
     if linear is not None:
         inputs.append(part["offset"].to_numpy(np.float32).reshape(-1, 1))
     return inputs[0] if len(inputs) == 1 else tuple(inputs)

@@ -48,7 +48,7 @@ def train(
     started = time.perf_counter()
     keras.utils.set_random_seed(config.seed)
     split = split_tweets(tweets, config)
-    lookups = build_lookups(vectors, list(split.train["text"]), config, strategy)
+    lookups = build_lookups(vectors, split.train, config, strategy)
     linear = fit_linear_member(split, lookups, config) if config.model != "lstm" else None
     linear_s = time.perf_counter() - started
     if linear is not None and config.model == "linear":

@@ -171,12 +171,19 @@ class GloveLookup(keras.layers.Layer):
             raise ValueError(f"GloveLookup takes texts of shape [batch] or [batch, 1], got {texts.shape}")
         return texts
 
-    def token_ids(self, texts: Any) -> tf.Tensor:
-        """int64 ids ``[batch, sequence_length]``: 0 padding, 1 OOV, 2.. words."""
+    def token_ids(self, texts: Any, *, standardized: bool = False) -> tf.Tensor:
+        """int64 ids ``[batch, sequence_length]``: 0 padding, 1 OOV, 2.. words.
+
+        ``standardized=True``: ``texts`` are already ``standardize(texts, layer.standardize)``
+        (a training pipeline that standardises each text once and reuses it); the ids are
+        the same as for the raw texts, without running the string ops again.
+        """
         if self._table is None:
             raise GloveLookupError("this GloveLookup has no vocabulary yet (restore it with load_assets)")
         flat = self._flat_input(texts)
-        tokens = tf.strings.split(standardize(flat, self.standardize, clean_blanks=False))
+        if not standardized:
+            flat = standardize(flat, self.standardize, clean_blanks=False)
+        tokens = tf.strings.split(flat)
         tokens = tokens.to_tensor(default_value="", shape=[None, self.sequence_length])
         rows = self._table.lookup(tokens)
         ids = tf.where(rows < 0, tf.constant(OOV_ID, tf.int64), rows + FIRST_WORD_ID)
