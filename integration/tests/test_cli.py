@@ -2,34 +2,52 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
+import io
+import json
+import os
+import re
 import subprocess
+import sys
 import tarfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from conftest import FAST, tweetclf
 
 from tweet_classifier import sample_csv
-from tweet_classifier.cli import main
+from tweet_classifier.cli import build_parser, main
 
 
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*tweetclf(), *args], capture_output=True, text=True, timeout=600, cwd=cwd)
+def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*tweetclf(), *args], capture_output=True, text=True, timeout=600, cwd=cwd, env=env)
 
 
 def test_end_to_end(tmp_path: Path) -> None:
-    train = run("train", "--model-dir", "models/tc", "--quiet", *FAST, cwd=tmp_path)
+    kaggle = tmp_path / "kaggle"
+    kaggle.mkdir()
+    (kaggle / "train.csv").write_text("id,text,target\n1,a,1\n", encoding="utf-8")
+    env = {**os.environ, "KAGGLE_DATA_DIR": str(kaggle)}
+    train = run("train", "--model-dir", "models/tc", "--quiet", *FAST, cwd=tmp_path, env=env)
     assert train.returncode == 0, train.stderr[-2000:]
     assert "model:  models/tc/1" in train.stdout and "validation: F1" in train.stdout
+    # 80 sample tweets are too few to tune a threshold on: 0.5 is kept, and the run says so
+    assert "threshold: kept 0.50; tuning it needs 500+ tweets and this run has 80" in train.stdout
+    hint = f"Kaggle's data is in {kaggle}: for a real model (about "
+    assert hint in train.stdout and f"tweetclf train --train-csv {kaggle / 'train.csv'}" in train.stdout
+    metadata = json.loads((tmp_path / "models/tc/1/assets.extra/tweetclf.json").read_text(encoding="utf-8"))
+    assert metadata["threshold"] == 0.5 and metadata["threshold_tweets"] == 80
 
-    predict = run("predict", "--model", "models/tc", "Forest fire near La Ronge", "nice day", cwd=tmp_path)
+    texts = ["Forest fire near La Ronge", 'a "quoted",\nmulti-line tweet']
+    predict = run("predict", "--model", "models/tc", *texts, cwd=tmp_path)
     assert predict.returncode == 0, predict.stderr[-2000:]
-    lines = predict.stdout.strip().splitlines()
-    assert len(lines) == 2
-    for line, text in zip(lines, ["Forest fire near La Ronge", "nice day"], strict=True):
-        label, probability, echoed = line.split("\t")
+    rows = list(csv.reader(io.StringIO(predict.stdout)))
+    assert rows[0] == ["label", "probability", "text"] and len(rows) == 3
+    for (label, probability, echoed), text in zip(rows[1:], texts, strict=True):
         assert label in {"0", "1"} and 0 <= float(probability) <= 1 and echoed == text
 
     test_csv = tmp_path / "test.csv"
@@ -53,6 +71,20 @@ def test_end_to_end(tmp_path: Path) -> None:
     )
     assert evaluate.returncode == 0, evaluate.stderr[-2000:]
     assert "F1" in evaluate.stdout and (tmp_path / "ev" / "metrics.json").is_file()
+    assert "holds the tweets this model was trained on" in evaluate.stderr  # scored on its own data
+    with (tmp_path / "labelled.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows[:40])  # other tweets than the training file's 80
+    unseen = run(
+        "evaluate", "--model", "models/tc", "--csv", "labelled.csv", "--report-dir", "ev2", cwd=tmp_path
+    )
+    assert unseen.returncode == 0 and "trained on" not in unseen.stderr
+
+    (tmp_path / "no_id.csv").write_text("text\nForest fire\nnice day\n", encoding="utf-8")
+    no_id = run("predict", "--model", "models/tc", "--csv", "no_id.csv", cwd=tmp_path)
+    assert no_id.returncode == 0 and "no_id.csv: no id column; the ids are row numbers from 0" in no_id.stderr
+    assert [r[0] for r in csv.reader(io.StringIO(no_id.stdout))] == ["id", "0", "1"]
 
     package = run("package", "--model", "models/tc", "--out", "model.tar.gz", cwd=tmp_path)
     assert package.returncode == 0, package.stderr[-2000:]
@@ -131,6 +163,8 @@ def test_loading_a_text_file_shows_a_progress_bar_on_a_terminal(tmp_path: Path) 
         (["predict", "--model", "{tmp}"], "give either TEXT arguments or --csv"),
         (["vectors", "convert", "glove-6b-50d", "--out", "{tmp}/v.pkl"], "must end in .npz"),
         (["package", "--model", "{tmp}", "--out", "{tmp}/m.tar.gz"], "no SavedModel"),
+        (["package", "--model", "{tmp}", "--out", "{tmp}"], "is a directory, expected a file path for --out"),
+        (["predict", "--model", "{tmp}", "--batch-size", "0", "hi"], "--batch-size must be >= 1"),
     ],
 )
 def test_user_mistakes(
@@ -157,3 +191,77 @@ def test_help_everywhere(command: list[str]) -> None:
     with pytest.raises(SystemExit) as info:
         main([*command, "--help"])
     assert info.value.code == 0
+
+
+def _all_parsers(parser: argparse.ArgumentParser, path: str = "tweetclf") -> Iterator[tuple[str, Any]]:
+    yield path, parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, child in action.choices.items():
+                yield from _all_parsers(child, f"{path} {name}")
+
+
+def test_every_flag_says_what_it_does_and_its_default() -> None:
+    silent = []
+    for path, parser in _all_parsers(build_parser()):
+        for action in parser._actions:
+            if isinstance(
+                action, (argparse._HelpAction, argparse._VersionAction, argparse._SubParsersAction)
+            ):
+                continue
+            name = f"{path} {'/'.join(action.option_strings) or action.dest}"
+            text = action.help or ""
+            if text == argparse.SUPPRESS:
+                continue
+            if len(text) < 12:  # "(default: 256)" alone does not say what the flag does
+                silent.append(f"{name}: {text!r}")
+            elif action.option_strings and not action.required and not re.search(r"default|required", text):
+                silent.append(f"{name}: no default in {text!r}")
+    assert silent == []
+
+
+def test_version_and_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0 and re.fullmatch(r"tweetclf \d+\.\d+\.\d+\n", capsys.readouterr().out)
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    examples = capsys.readouterr().out.split("examples:\n")[1].strip().splitlines()
+    assert len(examples) == 3 and all(line.strip().startswith("tweetclf ") for line in examples)
+
+
+NO_TENSORFLOW = (
+    "import sys\n"
+    "from tweet_classifier.cli import build_parser, main\n"
+    "code = main(sys.argv[1:])\n"
+    "print('tensorflow started' if 'tensorflow' in sys.modules else 'no tensorflow', file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
+
+
+def test_commands_that_need_no_model_start_no_tensorflow(
+    tmp_path: Path, trained: tuple[Any, Path], aws: str
+) -> None:
+    """package, predict with a missing CSV, a bad model dir, and SageMaker's endpoint commands answer
+    without TensorFlow (each of these took 4-5 s of TensorFlow start-up before)."""
+    _result, base = trained
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    commands = [
+        (["package", "--model", str(base), "--out", "m.tar.gz"], 0),
+        (["predict", "--model", str(base), "--csv", "missing.csv"], 2),
+        (["train", "--model-dir", "file"], 2),
+        (["serve", "--model", "absent"], 2),
+        (["sagemaker", "delete", "--endpoint", "absent"], 0),
+        (["sagemaker", "invoke", "--endpoint", "absent", "hello"], 2),
+        (["--version"], 0),
+    ]
+    for args, code in commands:
+        done = subprocess.run(
+            [sys.executable, "-c", NO_TENSORFLOW, *args],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=120,
+        )
+        assert done.returncode == code, (args, done.stderr[-1000:])
+        assert done.stderr.rstrip().endswith("no tensorflow"), (args, done.stderr[-1000:])

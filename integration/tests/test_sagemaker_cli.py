@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import boto3
 import pytest
+from conftest import tweetclf
 
 from glove_lookup import WordVectors
 from sagemaker_launcher.testing import (
@@ -36,14 +38,18 @@ def test_train_stages_data_and_vectors_and_starts_the_job(
         "--role",
         TEST_ROLE,
     ]
-    code = main([*args, "--epochs", "1", "--vocab-top-n", "500", "--instance-count", "2", "--poll", "0.01"])
+    code = main([*args, "--epochs", "1", "--vocab-top-n", "500", "--instance-count", "2", "--poll", "0.01",
+                 "--run-name", "first"])  # fmt: skip
     out = capsys.readouterr().out
     assert code == 0, out
-    assert "model artifact: s3://tweets-run/tweetclf/output" in out
+    assert "model artifact: s3://tweets-run/tweetclf/first/output/first" in out
     s3 = boto3.client("s3", endpoint_url=aws, region_name="us-east-1")
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket="tweets-run")["Contents"]]
-    assert any(k.endswith("input/train/sample_tweets.csv") for k in keys)
-    assert any(k.endswith("input/vectors/vectors.npz") for k in keys)
+    # one prefix per run: its data, its code and (the job's) output
+    assert all(k.startswith("tweetclf/first/") for k in keys), keys
+    assert "tweetclf/first/input/train/sample_tweets.csv" in keys
+    assert "tweetclf/first/input/vectors/vectors.npz" in keys
+    assert any(k.startswith("tweetclf/first/code/") and k.endswith("tweet_classifier/cli.py") for k in keys)
     job = next(line.split(": ", 1)[1] for line in out.splitlines() if line.startswith("training job: "))
     described = boto3.client("sagemaker", endpoint_url=aws, region_name="us-east-1").describe_training_job(
         TrainingJobName=job
@@ -128,3 +134,47 @@ def test_container_contract(tmp_path: Path, glove: WordVectors) -> None:
     finally:
         server.proc.terminate()
         server.proc.wait(timeout=30)
+
+
+def test_transform_a_csv_into_a_submission(
+    aws: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The on-ramp: a CSV in, Kaggle's id,target out; the run's files under one prefix."""
+    (tmp_path / "test.csv").write_text("id,text\n7,Forest fire\n9,nice day\n", encoding="utf-8")
+    s3 = boto3.client("s3", endpoint_url=aws, region_name="us-east-1")
+    s3.create_bucket(Bucket="tweets-run")
+    # what the TF Serving container writes for the staged file (moto runs no container)
+    answer = {"predictions": [{"label": 1, "probability": 0.9}, {"label": 0, "probability": 0.1}]}
+    s3.put_object(
+        Bucket="tweets-run", Key="tweetclf/t1/output/test.jsonl.out", Body=json.dumps(answer) + "\n"
+    )
+    out = tmp_path / "submission.csv"
+    code = main(["sagemaker", "transform", "--model-data", "s3://tweets-run/m/model.tar.gz", "--csv",
+                 str(tmp_path / "test.csv"), "--out", str(out), "--bucket", "tweets-run", "--run-name", "t1",
+                 "--role", TEST_ROLE, "--poll", "0.01"])  # fmt: skip
+    printed = capsys.readouterr()
+    assert code == 0, printed.err
+    assert out.read_text(encoding="utf-8").splitlines() == ["id,target", "7,1", "9,0"]
+    staged = s3.get_object(Bucket="tweets-run", Key="tweetclf/t1/input/test.jsonl")["Body"].read()
+    assert [json.loads(line) for line in staged.decode("utf-8").splitlines()] == ["Forest fire", "nice day"]
+    assert (
+        "transform job: t1\n" in printed.out
+        and "results under s3://tweets-run/tweetclf/t1/output" in printed.out
+    )
+
+
+def test_an_aws_error_is_one_line_and_exit_1(aws: str, tmp_path: Path) -> None:
+    """AWS unreachable (nothing listens on the endpoint): one line naming the resource, exit 1."""
+    env = {**os.environ, "AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_MAX_ATTEMPTS": "1"}
+    done = subprocess.run(
+        [*tweetclf(), "sagemaker", "delete", "--endpoint", "tw"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith(
+        "tweetclf: AWS call failed for endpoint tw: Could not connect to the endpoint URL"
+    )
+    assert done.stderr.count("\n") == 1

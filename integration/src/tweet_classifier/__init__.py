@@ -42,7 +42,7 @@ _LAZY = {
     "ExportedModel": "tweet_classifier.exported_model",
     "TrainResult": "tweet_classifier.training",
     "train": "tweet_classifier.training",
-    "package_model": "tweet_classifier.export",
+    "package_model": "tweet_classifier.packaging",
 }
 
 

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import os
-import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from sagemaker_launcher import EXIT_USAGE, run_main
+from tweet_classifier.commands import cmd_evaluate, cmd_package, cmd_predict, cmd_train, cmd_vectors_convert
 from tweet_classifier.config import TrainConfig
-from tweet_classifier.errors import TweetClassifierError, user_errors
-from tweet_classifier.tweets import read_tweets, sample_csv
-from tweet_classifier.vector_files import load_vectors
+from tweet_classifier.errors import user_errors
+
+EXAMPLES = """examples:
+  tweetclf train --train-csv train.csv --model-dir models/tweetclf
+  tweetclf predict --model models/tweetclf "Forest fire near La Ronge Sask. Canada"
+  tweetclf serve --model models/tweetclf --port 8501
+"""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -22,61 +23,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         "tweetclf",
         build_parser(),
         argv,
-        user_errors=user_errors(),
-        before=_start_tensorflow,
+        user_errors=user_errors,
         interrupted="interrupted; nothing was written",
     )
-
-
-def _start_tensorflow(args: argparse.Namespace) -> None:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    quiet_tensorflow_start(getattr(args, "tf_threads", None))
-
-
-def quiet_tensorflow_start(tf_threads: int | None = None) -> None:
-    """Import TensorFlow and start its devices with C-level stderr silenced.
-
-    TensorFlow 2.21 prints oneDNN/CUDA notices straight to file descriptor 2 before its
-    logging honours ``TF_CPP_MIN_LOG_LEVEL``; users should see our output, not those.
-    ``TWEETCLF_TF_LOGS=1`` keeps them. ``tf_threads`` (``serve --tf-threads``) is applied
-    here, because TensorFlow fixes its thread pools when its devices start.
-    """
-    if os.environ.get("TWEETCLF_TF_LOGS") or "tensorflow" in sys.modules:
-        return
-    sys.stderr.flush()
-    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
-        import tensorflow as tf
-
-        if tf_threads:
-            tf.config.threading.set_intra_op_parallelism_threads(tf_threads)
-            tf.config.threading.set_inter_op_parallelism_threads(tf_threads)
-        tf.config.list_logical_devices()
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tweetclf",
         description="Disaster-tweet classifier: GloVe lookup + stacked LSTM, exported for TF Serving.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     train = sub.add_parser("train", help="train and export models/<name>/<N+1>/ atomically, with a report")
     train.add_argument(
-        "--train-csv", type=Path, default=None, help="labelled CSV (id,keyword,location,text,target)"
+        "--train-csv",
+        type=Path,
+        default=None,
+        help="labelled CSV with text and target columns (default: the team's 80 sample tweets)",
     )
     train.add_argument(
-        "--vectors", default="glove-6b-50d", help="glove-6b-50d or a .txt/.txt.gz/.zip/.npz file"
+        "--vectors",
+        default="glove-6b-50d",
+        help="glove-6b-50d or a .txt/.txt.gz/.zip/.npz file (default: %(default)s)",
     )
     train.add_argument(
         "--model-dir", type=Path, default=Path("models/tweetclf"), help="model base (default: %(default)s)"
     )
-    train.add_argument("--quiet", action="store_true", help="no per-epoch progress")
+    train.add_argument("--quiet", action="store_true", help="no per-epoch progress (default: shown)")
     TrainConfig.add_arguments(train)
     train.set_defaults(handler=cmd_train)
 
@@ -86,7 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--csv", type=Path, required=True, help="labelled CSV with text and target columns")
     evaluate.add_argument(
-        "--report-dir", type=Path, default=None, help="default: reports/evaluate-<csv>-v<N>"
+        "--report-dir",
+        type=Path,
+        default=None,
+        help="where metrics.json and the plots go (default: reports/evaluate-<csv>-v<N>)",
     )
     evaluate.set_defaults(handler=cmd_evaluate)
 
@@ -96,10 +76,14 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument(
         "--model", type=Path, required=True, help="a model base (highest version) or a version dir"
     )
-    predict.add_argument("texts", nargs="*", help="tweets to classify")
-    predict.add_argument("--csv", type=Path, help="CSV with a text column (and id) to score")
-    predict.add_argument("--out", type=Path, help="with --csv: write id,target here (Kaggle submission)")
-    predict.add_argument("--batch-size", type=int, default=256)
+    predict.add_argument("texts", nargs="*", help="tweets to classify (or --csv)")
+    predict.add_argument("--csv", type=Path, help="CSV with a text column (and id) to score (default: none)")
+    predict.add_argument(
+        "--out", type=Path, help="with --csv: write id,target here, a Kaggle submission (default: stdout)"
+    )
+    predict.add_argument(
+        "--batch-size", type=int, default=256, help="texts per model call (default: %(default)s)"
+    )
     predict.set_defaults(handler=cmd_predict)
 
     vectors = sub.add_parser("vectors", help="word-vector files")
@@ -110,10 +94,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     convert.add_argument("--out", type=Path, required=True, help="the .npz to write")
     convert.add_argument(
-        "--vocab-from", type=Path, action="append", default=[], help="keep the words of this CSV"
+        "--vocab-from",
+        type=Path,
+        action="append",
+        default=[],
+        help="keep the words of this CSV; repeatable (default: keep every word)",
     )
-    convert.add_argument("--top-n", type=int, default=None, help="also keep the N most frequent GloVe words")
-    convert.add_argument("--allow-pickle", action="store_true", help="allow unpickling a trusted .pkl")
+    convert.add_argument(
+        "--top-n", type=int, default=None, help="also keep the N most frequent words (default: none)"
+    )
+    convert.add_argument(
+        "--allow-pickle", action="store_true", help="allow unpickling a trusted .pkl (default: refused)"
+    )
     convert.set_defaults(handler=cmd_vectors_convert)
     vectors.set_defaults(handler=lambda _args: _print_help(vectors))
 
@@ -127,7 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
     package.add_argument(
         "--model", type=Path, required=True, help="a model base (highest version) or a version dir"
     )
-    package.add_argument("--out", type=Path, default=Path("model.tar.gz"))
+    package.add_argument(
+        "--out", type=Path, default=Path("model.tar.gz"), help="the archive to write (default: %(default)s)"
+    )
     package.set_defaults(handler=cmd_package)
     return parser
 
@@ -137,135 +131,14 @@ def _print_help(parser: argparse.ArgumentParser) -> int:
     return EXIT_USAGE
 
 
-def cmd_train(args: argparse.Namespace) -> int:
-    from tweet_classifier.training import train
+def package_version() -> str:
+    """The installed tweet-classifier version (``--version``)."""
+    from importlib.metadata import PackageNotFoundError, version
 
-    config = TrainConfig.from_namespace(args)
-    train_csv = args.train_csv or sample_csv()
-    tweets = read_tweets(train_csv, labelled=True)
-    print(f"training data: {train_csv} ({len(tweets):,} tweets, {sum(tweets.targets or [])} disasters)")
-    vectors = load_vectors(args.vectors)
-    result = train(tweets, vectors, args.model_dir, config, verbose=0 if args.quiet else None)
-    m = result.metrics
-    linear = result.members.get("linear")
-    if linear and config.model != "linear":
-        oof = linear["out_of_fold"]
-        print(
-            f"linear member, out-of-fold: F1 {oof['f1']:.3f}  threshold {oof['threshold']:.2f}  "
-            f"({oof['count']} tweets, {config.folds} folds)"
-        )
-    print(
-        f"{'out-of-fold' if config.model == 'linear' else 'validation'}: F1 {m.f1:.3f}  "
-        f"precision {m.precision:.3f}  recall {m.recall:.3f}  "
-        f"accuracy {m.accuracy:.3f}  threshold {m.threshold:.2f}  ({m.count} tweets)"
-    )
-    print(f"model:  {result.version_dir}")
-    print(f"report: {result.version_dir / 'report' if result.version_dir else '-'}")
-    if "export_bytes" in result.sizes:
-        export_mb = result.sizes["export_bytes"] / 1e6
-        parts = []
-        if "vectors_raw_bytes" in result.sizes:
-            raw_mb = result.sizes["vectors_raw_bytes"] / 1e6
-            parts.append(f"{raw_mb:.1f} MB of vocabulary + vectors ({export_mb / raw_mb:.2f}x)")
-        if "ngrams_raw_bytes" in result.sizes:
-            parts.append(f"{result.sizes['ngrams_raw_bytes'] / 1e6:.1f} MB of n-gram vocabulary")
-        print(f"size:   {export_mb:.1f} MB exported for {', '.join(parts)}")
-    print(f"time:   {result.timings.get('total_s', 0):.1f} s")
-    return 0
-
-
-def cmd_evaluate(args: argparse.Namespace) -> int:
-    from tweet_classifier.exported_model import ExportedModel
-    from tweet_classifier.metrics import binary_metrics
-    from tweet_classifier.report import write_report
-
-    tweets = read_tweets(args.csv, labelled=True)
-    model = ExportedModel(args.model)
-    probability, _labels = model.predict(tweets.texts, progress=sys.stderr.isatty())
-    threshold = model.threshold if model.threshold is not None else 0.5
-    metrics = binary_metrics(tweets.targets, probability, threshold)
-    report_dir = args.report_dir or Path("reports") / f"evaluate-{args.csv.stem}-v{model.version_dir.name}"
-    write_report(report_dir, metrics, tweets.targets, probability, extra={"model": str(model.version_dir)})
-    print(
-        f"{args.csv}: F1 {metrics.f1:.3f}  precision {metrics.precision:.3f}  recall {metrics.recall:.3f}  "
-        f"accuracy {metrics.accuracy:.3f}  threshold {threshold:.2f}  ({metrics.count} tweets)"
-    )
-    print(f"report: {report_dir}")
-    return 0
-
-
-def cmd_predict(args: argparse.Namespace) -> int:
-    from tweet_classifier.exported_model import ExportedModel
-
-    if bool(args.texts) == bool(args.csv):
-        raise TweetClassifierError("give either TEXT arguments or --csv FILE (with --out for a submission)")
-    if args.out and not args.csv:
-        raise TweetClassifierError("--out needs --csv")
-    tweets = read_tweets(args.csv, labelled=False, allow_empty_text=True) if args.csv else None
-    if args.out:
-        _check_writable(args.out)
-    model = ExportedModel(args.model)
-    texts = tweets.texts if tweets else list(args.texts)
-    probability, labels = model.predict(
-        texts, batch_size=args.batch_size, progress=bool(tweets) and sys.stderr.isatty()
-    )
-    if args.out and tweets:
-        _write_submission(args.out, tweets.ids, labels)
-        print(f"wrote {args.out} ({len(labels):,} rows, {int(labels.sum()):,} predicted disasters)")
-        return 0
-    ids = tweets.ids if tweets else [""] * len(texts)
-    for ident, text, p, label in zip(ids, texts, probability, labels, strict=True):
-        prefix = f"{ident}\t" if tweets else ""
-        print(f"{prefix}{int(label)}\t{p:.4f}\t{text}")
-    return 0
-
-
-def _check_writable(path: Path) -> None:
-    if path.exists() and path.is_dir():
-        raise TweetClassifierError(f"{path}: is a directory, expected a file path for --out")
-    if not path.parent.exists():
-        raise TweetClassifierError(f"{path.parent}: no such directory for --out")
-
-
-def _write_submission(path: Path, ids: list[str], labels: object) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["id", "target"])
-            for ident, label in zip(ids, labels, strict=True):  # type: ignore[call-overload]
-                writer.writerow([ident, int(label)])
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def cmd_vectors_convert(args: argparse.Namespace) -> int:
-    from tweet_classifier.training import training_vocabulary
-
-    if not args.out.name.lower().endswith(".npz"):
-        raise TweetClassifierError(f"{args.out}: --out must end in .npz (the safe format)")
-    wv = load_vectors(args.source, allow_pickle=args.allow_pickle)
-    before = len(wv)
-    vocabulary: set[str] | None = None
-    for path in args.vocab_from:
-        texts = read_tweets(path, labelled=False, allow_empty_text=True).texts
-        vocabulary = (vocabulary or set()) | training_vocabulary(texts)
-    if vocabulary is not None or args.top_n is not None:
-        wv = wv.restrict(vocabulary=vocabulary, top_n=args.top_n)
-    wv.save(args.out)
-    size = args.out.stat().st_size / 1e6
-    print(f"wrote {args.out}: {len(wv):,} of {before:,} words x {wv.dim} ({size:.1f} MB)")
-    return 0
-
-
-def cmd_package(args: argparse.Namespace) -> int:
-    from tweet_classifier.export import package_model
-
-    out = package_model(args.model, args.out)
-    print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB): 1/saved_model.pb at the root")
-    return 0
+        return version("tweet-classifier")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from tweet_classifier.metrics import best_threshold
+from tweet_classifier.metrics import tuned_threshold
 from tweet_classifier.ngram_tfidf import GramCounts, NgramTfidf, NgramVocabulary, tfidf_matrix
 
 
@@ -28,7 +28,7 @@ class LinearFit:
     coef: np.ndarray
     intercept: float
     oof_logit: np.ndarray  # float64 [texts]: each text scored by a model that did not see it
-    oof_threshold: float  # best F1 threshold on the out-of-fold probabilities
+    oof_threshold: float  # best F1 threshold on the out-of-fold probabilities (0.5 on too few tweets)
     vector_coef: np.ndarray | None = None  # weights of the pooled word vectors, if used
 
     @property
@@ -118,7 +118,7 @@ def fit_linear(
     if vectors is not None:
         coef, vector_coef = coef[: len(vocabulary)], coef[len(vocabulary) :]
     layer = NgramTfidf(vocabulary, weights=coef, bias=intercept, name="linear")
-    threshold = best_threshold(y, _probability(oof))
+    threshold = tuned_threshold(y, _probability(oof))
     return LinearFit(layer, vocabulary, coef, intercept, oof, threshold, vector_coef)
 
 

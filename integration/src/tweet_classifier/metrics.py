@@ -52,6 +52,21 @@ def binary_metrics(y_true: Any, probability: Any, threshold: float = 0.5) -> Bin
     )
 
 
+MIN_TUNING_TWEETS = 500  # below this, a tuned threshold fits noise: keep DEFAULT_THRESHOLD
+DEFAULT_THRESHOLD = 0.5
+
+
+def tuned_threshold(y_true: Any, probability: Any) -> float:
+    """:func:`best_threshold` on :data:`MIN_TUNING_TWEETS` or more tweets, else 0.5.
+
+    >>> tuned_threshold([0, 1, 1], [0.1, 0.7, 0.8])  # three tweets decide nothing
+    0.5
+    """
+    if len(y_true) < MIN_TUNING_TWEETS:
+        return DEFAULT_THRESHOLD
+    return best_threshold(y_true, probability)
+
+
 def best_threshold(y_true: Any, probability: Any) -> float:
     """The threshold in 0.05..0.95 (step 0.01) with the best F1; ties go to the one nearest 0.5."""
     candidates = np.round(np.arange(0.05, 0.951, 0.01), 2)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from dataclasses import dataclass
 from importlib import resources
@@ -26,9 +27,18 @@ class Tweets:
     texts: list[str]
     targets: list[int] | None
     source: str
+    has_ids: bool = True  # False: the CSV has no id column and ids are row numbers from 0
 
     def __len__(self) -> int:
         return len(self.texts)
+
+    def fingerprint(self) -> str:
+        """A SHA-256 of the texts (and targets): equal for the same tweets, whatever the file is called."""
+        digest = hashlib.sha256()
+        for text in self.texts:
+            digest.update(text.encode("utf-8", "surrogatepass") + b"\0")
+        digest.update(repr(self.targets).encode("ascii"))
+        return digest.hexdigest()
 
 
 def _decode(path: Path) -> str:
@@ -96,4 +106,6 @@ def read_tweets(path: str | Path, *, labelled: bool, allow_empty_text: bool = Fa
         texts.append(value)
     if not texts:
         raise DataError(f"{path}: no data rows after the header")
-    return Tweets(ids=ids, texts=texts, targets=targets if labelled else None, source=str(path))
+    return Tweets(
+        ids=ids, texts=texts, targets=targets if labelled else None, source=str(path), has_ids=i_id >= 0
+    )

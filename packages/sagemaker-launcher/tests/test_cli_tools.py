@@ -117,3 +117,65 @@ def test_unique_names_are_valid_sagemaker_names(prefix: str, when: float) -> Non
     name = unique_name(prefix, when=when)
     assert re.fullmatch(r"[A-Za-z0-9](-*[A-Za-z0-9])*", name) and len(name) <= 63
     assert unique_name(prefix, when=when + 0.002) != name  # a millisecond apart is enough
+
+
+def test_an_aws_error_is_one_line_naming_the_call_and_the_resource(
+    aws: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import boto3
+
+    def handler(args: argparse.Namespace) -> int:  # a real ClientError from (moto's) AWS
+        boto3.client("sagemaker").describe_endpoint(EndpointName=args.endpoint)
+        return 0
+
+    parser = argparse.ArgumentParser(prog="t")
+    parser.add_argument("--endpoint")
+    parser.set_defaults(handler=handler)
+    assert run_main("t", parser, ["--endpoint", "nowhere"]) == EXIT_FAILED
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("t: AWS DescribeEndpoint failed for endpoint nowhere: ValidationException: ")
+
+
+def test_an_unreachable_aws_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import boto3
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "x")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "x")
+    closed = "http://127.0.0.1:9"  # discard port: nothing listens
+
+    def handler(_args: argparse.Namespace) -> int:
+        client = boto3.client("s3", region_name="us-east-1", endpoint_url=closed)
+        client.meta.events.register("needs-retry", lambda **_: None)
+        client.list_buckets()
+        return 0
+
+    parser = argparse.ArgumentParser(prog="t")
+    parser.set_defaults(handler=handler)
+    assert run_main("t", parser, []) == EXIT_FAILED
+    err = capsys.readouterr().err
+    assert err.startswith("t: AWS call failed: Could not connect") and err.count("\n") == 1
+
+
+def test_user_errors_may_be_looked_up_only_when_needed(capsys: pytest.CaptureFixture[str]) -> None:
+    calls: list[int] = []
+
+    def mistakes() -> tuple[type[BaseException], ...]:
+        calls.append(1)
+        return (KeyError,)
+
+    parser = argparse.ArgumentParser(prog="t")
+    parser.set_defaults(handler=lambda _args: 0)
+    assert run_main("t", parser, [], user_errors=mistakes) == 0 and calls == []
+    parser.set_defaults(handler=lambda _args: {}["k"])
+    assert run_main("t", parser, [], user_errors=mistakes) == EXIT_USAGE and calls == [1]
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from sagemaker_launcher.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0 and re.fullmatch(r"sagemaker-launch \d+\.\d+\.\d+\n", capsys.readouterr().out)

@@ -10,6 +10,8 @@ from typing import Any
 from sagemaker_launcher import add_aws_options, aws_config
 from tweet_classifier.config import TrainConfig
 
+RUN_LAYOUT = "s3://BUCKET/PREFIX/<run>/{input,code,output}"
+
 
 def add_parser(sub: Any) -> None:
     sagemaker = sub.add_parser(
@@ -20,56 +22,100 @@ def add_parser(sub: Any) -> None:
     train = ssub.add_parser(
         "train", help="stage data + trimmed vectors, run the training job, print the artifact"
     )
-    train.add_argument("--train-csv", type=Path, required=True)
     train.add_argument(
-        "--bucket", required=True, help="S3 bucket for data, code and output (created if missing)"
+        "--train-csv", type=Path, required=True, help="labelled CSV with text and target columns"
     )
-    train.add_argument("--prefix", default="tweetclf", help="key prefix in the bucket (default: %(default)s)")
+    _run_location(train)
     train.add_argument(
-        "--vectors", default="glove-6b-50d", help="glove-6b-50d or a vector file (trimmed to .npz)"
+        "--vectors",
+        default="glove-6b-50d",
+        help="glove-6b-50d or a vector file, trimmed to the CSV's words before upload (default: %(default)s)",
     )
-    train.add_argument("--instance-type", default="ml.m5.xlarge")
-    train.add_argument("--instance-count", type=int, default=1, help="> 1: multi-worker training")
-    train.add_argument("--spot", action="store_true", help="managed spot training")
-    train.add_argument("--no-wait", action="store_true", help="print the job name and return")
+    train.add_argument(
+        "--instance-type", default="ml.m5.xlarge", help="training instance type (default: %(default)s)"
+    )
+    train.add_argument(
+        "--instance-count", type=int, default=1, help="instances; > 1 is multi-worker training (default: 1)"
+    )
+    train.add_argument("--spot", action="store_true", help="managed spot training (default: on-demand)")
+    train.add_argument(
+        "--no-wait", action="store_true", help="print the job name and return (default: wait and show logs)"
+    )
     train.add_argument("--poll", type=float, default=30.0, help=argparse.SUPPRESS)
     TrainConfig.add_arguments(train)
     add_aws_options(train, role=True)
     train.set_defaults(handler=cmd_train)
 
-    def model_source(parser: argparse.ArgumentParser) -> None:
-        source = parser.add_mutually_exclusive_group(required=True)
-        source.add_argument("--job", help="a training job name")
-        source.add_argument("--model-data", help="s3://.../model.tar.gz")
-
     deploy = ssub.add_parser("deploy", help="serve a training job's model (or a model.tar.gz) on an endpoint")
-    model_source(deploy)
-    deploy.add_argument("--endpoint", required=True)
-    deploy.add_argument("--instance-type", default="ml.m5.large")
+    _model_source(deploy)
+    deploy.add_argument("--endpoint", required=True, help="the endpoint's name (created or updated)")
+    deploy.add_argument(
+        "--instance-type", default="ml.m5.large", help="serving instance type (default: %(default)s)"
+    )
     add_aws_options(deploy, role=True)
     deploy.set_defaults(handler=cmd_deploy)
 
     invoke = ssub.add_parser("invoke", help="label and probability per text from an endpoint")
-    invoke.add_argument("--endpoint", required=True)
-    invoke.add_argument("texts", nargs="+")
+    invoke.add_argument("--endpoint", required=True, help="the endpoint's name (InService)")
+    invoke.add_argument("texts", nargs="+", help="tweets to classify, one argument each")
     add_aws_options(invoke)
     invoke.set_defaults(handler=cmd_invoke)
 
     delete = ssub.add_parser("delete", help="delete the endpoint, its config and model")
-    delete.add_argument("--endpoint", required=True)
+    delete.add_argument("--endpoint", required=True, help="the endpoint's name")
     add_aws_options(delete)
     delete.set_defaults(handler=cmd_delete)
 
-    transform = ssub.add_parser("transform", help="Batch Transform over JSON-lines files")
-    model_source(transform)
-    transform.add_argument(
-        "--input", required=True, help="s3://... prefix of .jsonl files (one tweet per line)"
+    transform = ssub.add_parser(
+        "transform",
+        help="Batch Transform: a CSV in, a Kaggle submission out (or S3 JSON lines in and out)",
     )
-    transform.add_argument("--output", required=True)
-    transform.add_argument("--instance-type", default="ml.m5.large")
+    _model_source(transform)
+    local = transform.add_argument_group("a CSV in, a submission out")
+    local.add_argument("--csv", type=Path, help="CSV with a text column (and id) to score (default: none)")
+    local.add_argument("--out", type=Path, help="the id,target submission to write (required with --csv)")
+    local.add_argument(
+        "--bucket", help=f"S3 bucket for the run, {RUN_LAYOUT}, created if missing (required with --csv)"
+    )
+    local.add_argument(
+        "--prefix", default="tweetclf", help="with --csv: key prefix in the bucket (default: %(default)s)"
+    )
+    raw = transform.add_argument_group("S3 in, S3 out")
+    raw.add_argument("--input", help="s3://... prefix of .jsonl files, one tweet per line (default: none)")
+    raw.add_argument("--output", help="s3://... prefix for the .out results (required with --input)")
+    transform.add_argument(
+        "--instance-type", default="ml.m5.large", help="transform instance type (default: %(default)s)"
+    )
+    transform.add_argument("--run-name", help="name of this run in S3 and in the job names (default: dated)")
     transform.add_argument("--poll", type=float, default=30.0, help=argparse.SUPPRESS)
     add_aws_options(transform, role=True)
     transform.set_defaults(handler=cmd_transform)
+
+
+def _run_location(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--bucket", required=True, help=f"S3 bucket for the run, {RUN_LAYOUT} (created if missing)"
+    )
+    parser.add_argument(
+        "--prefix", default="tweetclf", help="key prefix in the bucket (default: %(default)s)"
+    )
+    parser.add_argument("--run-name", help="name of this run in S3 and in the job names (default: dated)")
+
+
+def _model_source(parser: argparse.ArgumentParser) -> None:
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--job", help="a training job's name, whose model artifact is used (required: this or --model-data)"
+    )
+    source.add_argument(
+        "--model-data", help="s3://.../model.tar.gz made by tweetclf package (required: this or --job)"
+    )
+
+
+def _run_name(args: argparse.Namespace, kind: str) -> str:
+    from sagemaker_launcher import unique_name
+
+    return args.run_name or unique_name(f"tweetclf-{kind}")
 
 
 def _model_data(args: argparse.Namespace, config: Any) -> str:
@@ -79,14 +125,15 @@ def _model_data(args: argparse.Namespace, config: Any) -> str:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from sagemaker_launcher import run_training, unique_name
+    from sagemaker_launcher import run_training
     from tweet_classifier.sagemaker.jobs import stage_training_data, training_spec, trim_vectors
 
     config = aws_config(args)
     config.need_role()
     hyper = TrainConfig.from_namespace(args)
-    run = unique_name("run")
+    run = _run_name(args, "train")
     base = f"s3://{args.bucket}/{args.prefix}/{run}"
+    print(f"run: {base}/{{input,code,output}}")
     with tempfile.TemporaryDirectory(prefix="tweetclf-sagemaker-") as tmp:
         work = Path(tmp)
         vectors = trim_vectors(args.train_csv, args.vectors, hyper.vocab_top_n, work / "vectors.npz")
@@ -94,12 +141,14 @@ def cmd_train(args: argparse.Namespace) -> int:
         channels = stage_training_data(args.train_csv, work / "vectors.npz", base, config)
         spec = training_spec(
             channels,
-            f"s3://{args.bucket}/{args.prefix}/output",
+            f"{base}/output",
             hyper,
             work / "code",
             instance_type=args.instance_type,
             instance_count=args.instance_count,
             spot=args.spot,
+            code_prefix=f"{args.prefix}/{run}/code",
+            job_name_prefix=run,
         )
         # inside the with: the bundle dir must live until start_training has uploaded it
         run_training(
@@ -136,10 +185,60 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 
 def cmd_transform(args: argparse.Namespace) -> int:
-    from sagemaker_launcher import create_model, run_transform, unique_name
+    from sagemaker_launcher import ConfigError, create_model, run_transform
 
+    if bool(args.csv) == bool(args.input):
+        raise ConfigError(
+            "give either --csv FILE --out FILE --bucket B, or --input s3://... --output s3://..."
+        )
+    if args.csv:
+        return _transform_csv(args)
+    if not args.output:
+        raise ConfigError("--input needs --output s3://... for the results")
     config = aws_config(args)
-    model = unique_name("tweetclf-transform")
+    model = _run_name(args, "transform")
     create_model(_model_data(args, config), model, config, instance_type=args.instance_type)
-    run_transform(model, args.input, args.output, config, instance_type=args.instance_type, poll_s=args.poll)
+    run_transform(
+        model,
+        args.input,
+        args.output,
+        config,
+        instance_type=args.instance_type,
+        poll_s=args.poll,
+        job_name=model,
+    )
+    return 0
+
+
+def _transform_csv(args: argparse.Namespace) -> int:
+    """Stage the CSV's texts as JSON lines, run the job, wait, and write Kaggle's ``id,target``."""
+    from sagemaker_launcher import ConfigError, create_model, put_jsonl, read_transform_output, run_transform
+    from tweet_classifier.commands.paths import check_writable
+    from tweet_classifier.commands.score import write_submission
+    from tweet_classifier.tweets import read_tweets
+
+    if not args.out or not args.bucket:
+        raise ConfigError("--csv needs --out FILE (the submission) and --bucket B (where the run is staged)")
+    check_writable(args.out, "--out")
+    tweets = read_tweets(args.csv, labelled=False, allow_empty_text=True)
+    config = aws_config(args)
+    run = _run_name(args, "transform")
+    base = f"s3://{args.bucket}/{args.prefix}/{run}"
+    input_uri = put_jsonl(tweets.texts, f"{base}/input/{args.csv.stem}.jsonl", config)
+    print(f"staged: {input_uri} ({len(tweets):,} tweets)")
+    create_model(_model_data(args, config), run, config, instance_type=args.instance_type)
+    output_uri = f"{base}/output"
+    run_transform(
+        run,
+        f"{base}/input/",
+        output_uri,
+        config,
+        instance_type=args.instance_type,
+        poll_s=args.poll,
+        job_name=run,
+    )
+    predictions = read_transform_output(output_uri, input_uri, config, expected=len(tweets))
+    labels = [int(p["label"]) if isinstance(p, dict) else int(p) for p in predictions]
+    write_submission(args.out, tweets.ids, labels)
+    print(f"wrote {args.out} ({len(labels):,} rows, {sum(labels):,} predicted disasters)")
     return 0

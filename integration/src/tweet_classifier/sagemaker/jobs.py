@@ -58,10 +58,13 @@ def training_spec(
     instance_type: str = "ml.m5.xlarge",
     instance_count: int = 1,
     spot: bool = False,
+    code_prefix: str | None = None,
+    job_name_prefix: str = "tweetclf",
 ) -> TrainSpec:
     """The training job for our entry point: the bundle in ``bundle_dir``, ``hyper`` as hyperparameters.
 
-    ``bundle_dir`` must exist until the job is started (its files are uploaded then).
+    ``bundle_dir`` must exist until the job is started (its files are uploaded then, under
+    ``code_prefix`` in the output bucket when given).
     """
     from sagemaker_launcher import TrainSpec
     from tweet_classifier.sagemaker.bundle import ENTRY_SCRIPT, REQUIREMENTS, build_bundle
@@ -77,5 +80,6 @@ def training_spec(
         instance_count=instance_count,
         spot=spot,
         max_wait_s=24 * 3600 if spot else None,
-        base_job_name="tweetclf",
+        base_job_name=job_name_prefix,
+        code_prefix=code_prefix,
     )

@@ -64,4 +64,5 @@ def linear_evaluation(member: LinearMember, lookups: Lookups, split: Split) -> E
         metrics=member.out_of_fold,
         train_rows=len(split.frame),
         valid_rows=0,
+        threshold_tweets=len(split.frame),
     )

@@ -26,6 +26,7 @@ class Evaluation:
     metrics: BinaryMetrics
     train_rows: int
     valid_rows: int
+    threshold_tweets: int  # the tweets the threshold was chosen on (too few: 0.5 was kept)
     history: dict[str, list[float]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     notes: dict[str, Any] = field(default_factory=dict)  # extra figures for metrics.json
@@ -46,3 +47,4 @@ class TrainResult:
     valid_y: Any = None  # the held-out labels the metrics were computed on
     valid_probability: Any = None  # and the model's probabilities for them
     train_rows: int = 0  # the rows the model was fitted on, after balancing
+    threshold_tweets: int = 0  # the tweets the threshold was chosen on (too few: 0.5 was kept)

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from tweet_classifier.config import TrainConfig
-from tweet_classifier.metrics import best_threshold, binary_metrics
+from tweet_classifier.metrics import best_threshold, binary_metrics, tuned_threshold
 from tweet_classifier.training.inputs import Lookups, Split, balance, strategy_scope
 from tweet_classifier.training.linear_member import LinearMember
 from tweet_classifier.training.outcome import Evaluation
@@ -56,7 +56,7 @@ def fit_recurrent(
     probability = blend_heads(ids_model.predict(validation, verbose=0))
     notes = {}
     if linear is None:
-        threshold = best_threshold(valid_y, probability)
+        threshold = tuned_threshold(valid_y, probability)
     else:
         threshold = linear.fit.oof_threshold
         notes["hybrid_validation_best_threshold"] = best_threshold(valid_y, probability)
@@ -68,6 +68,7 @@ def fit_recurrent(
         metrics=binary_metrics(valid_y, probability, threshold),
         train_rows=len(train_y),
         valid_rows=len(valid_y),
+        threshold_tweets=len(valid_y) if linear is None else len(split.frame),
         history=history,
         timings={"prepare_s": prepared - started, "train_s": trained - prepared},
         notes=notes,

@@ -65,6 +65,8 @@ def train(
         "train_rows": evaluation.train_rows,
         "valid_rows": evaluation.valid_rows,
         "source": tweets.source,
+        "source_fingerprint": tweets.fingerprint(),
+        "threshold_tweets": evaluation.threshold_tweets,
     }
     timings = {"linear_s": linear_s, **evaluation.timings}
     report = {"members": members, **sizes, **metadata}
@@ -84,6 +86,7 @@ def train(
         evaluation.valid_y,
         evaluation.probability,
         evaluation.train_rows,
+        evaluation.threshold_tweets,
     )
 
 

@@ -20,10 +20,20 @@ from sagemaker_launcher.errors import LauncherError
 from sagemaker_launcher.training import TrainSpec
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("sagemaker-launcher")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sagemaker-launch", description="S3 staging and SageMaker endpoints."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     stage = sub.add_parser("stage", help="upload files/dirs to s3://BUCKET/PREFIX (skips identical objects)")

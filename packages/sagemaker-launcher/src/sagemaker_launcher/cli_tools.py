@@ -101,7 +101,7 @@ def add_config_options(
         options: dict[str, Any] = {"dest": field.name, "help": f"{note} ({shown})".strip()}
         kind = _scalar(hints[field.name], field.name)
         if kind is bool and field.metadata.get("switch"):  # a flag without value flips the default
-            options["help"] = note
+            options["help"] = f"{note} (default: off)"
             target.add_argument(flag, action="store_false" if default else "store_true", **options)
             continue
         options.update(default=default, required=required, choices=field.metadata.get("choices"))
@@ -137,24 +137,22 @@ def run_main(
     parser: argparse.ArgumentParser,
     argv: Sequence[str] | None,
     *,
-    user_errors: tuple[type[BaseException], ...] = (),
-    before: Callable[[argparse.Namespace], None] | None = None,
+    user_errors: tuple[type[BaseException], ...] | Callable[[], tuple[type[BaseException], ...]] = (),
     interrupted: str = "interrupted",
 ) -> int:
     """Parse ``argv`` and call ``args.handler(args)``; the exit status.
 
-    No command: the help, exit 2. A failed job (:class:`JobFailedError`): one line, exit 1. A
-    :class:`LauncherError` or one of ``user_errors``: one line, exit 2. Anything else is a
-    bug and keeps its traceback. ``before(args)`` runs first (e.g. quiet library start-up).
+    No command: the help, exit 2. A failed job (:class:`JobFailedError`) or an AWS error
+    (botocore's ``ClientError``/``BotoCoreError``): one line naming the call and the
+    resource, exit 1. A :class:`LauncherError` or one of ``user_errors``: one line, exit 2.
+    Anything else is a bug and keeps its traceback. ``user_errors`` may be a function, called
+    only when something was raised (so that the libraries it names load only then).
     """
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()
         return EXIT_USAGE
-    if before is not None:
-        before(args)
-    mistakes: tuple[type[BaseException], ...] = (LauncherError, *user_errors)
     try:
         return int(handler(args))
     except KeyboardInterrupt:
@@ -163,6 +161,39 @@ def run_main(
     except JobFailedError as err:
         print(f"{prog}: {err}", file=sys.stderr)
         return EXIT_FAILED
-    except mistakes as err:
-        print(f"{prog}: error: {err}", file=sys.stderr)
-        return EXIT_USAGE
+    except Exception as err:
+        if is_aws_error(err):
+            print(f"{prog}: {aws_error_line(err, args)}", file=sys.stderr)
+            return EXIT_FAILED
+        mistakes = user_errors() if callable(user_errors) else user_errors
+        if isinstance(err, (LauncherError, *mistakes)):
+            print(f"{prog}: error: {err}", file=sys.stderr)
+            return EXIT_USAGE
+        raise
+
+
+RESOURCE_FLAGS = ("endpoint", "job", "job_name", "model_data", "bucket", "input", "csv")
+
+
+def is_aws_error(err: BaseException) -> bool:
+    """botocore's ``ClientError`` or ``BotoCoreError`` (without importing botocore if nothing did)."""
+    exceptions = sys.modules.get("botocore.exceptions")
+    return exceptions is not None and isinstance(err, (exceptions.ClientError, exceptions.BotoCoreError))
+
+
+def aws_error_line(err: BaseException, args: argparse.Namespace) -> str:
+    """``AWS <call> failed for <resource>: <code>: <message>`` from a botocore error and the flags."""
+    resources = [
+        f"{name.replace('_', '-')} {value}"
+        for name in RESOURCE_FLAGS
+        if (value := getattr(args, name, None)) not in (None, "")
+    ]
+    where = f" for {', '.join(resources)}" if resources else ""
+    response = getattr(err, "response", None)
+    if isinstance(response, dict):
+        error = response.get("Error", {})
+        call = getattr(err, "operation_name", "call")
+        code = error.get("Code", "Unknown")
+        message = error.get("Message") or response.get("ResponseMetadata", {}).get("HTTPStatusCode", "")
+        return f"AWS {call} failed{where}: {code}: {message}".rstrip(": ")
+    return f"AWS call failed{where}: {err}"

@@ -54,6 +54,9 @@ class TrainSpec:
         None, flag="--max-wait", help="seconds to wait for spot capacity + run (>= --max-runtime)"
     )
     base_job_name: str = option("training", flag="--job-name-prefix", help="prefix of the job's name")
+    code_prefix: str | None = option(
+        None, help="S3 key prefix (in the output bucket) for the uploaded code; none: the SDK's own"
+    )
 
     def validate(self) -> None:
         if not (self.source_dir / self.entry_script).is_file():
@@ -103,7 +106,7 @@ def training_image(region: str, framework_version: str, py_version: str, instanc
     return uri
 
 
-def sdk_session(config: AwsConfig, bucket: str) -> Any:
+def sdk_session(config: AwsConfig, bucket: str, prefix: str | None = None) -> Any:
     """A SageMaker SDK session on our boto3 session (honours AWS_ENDPOINT_URL; no STS lookup)."""
     os.environ.setdefault("SageMaker.PythonSDK.Modules.TelemetryOptOut", "true")
     from sagemaker.core.helper.session_helper import Session
@@ -114,6 +117,7 @@ def sdk_session(config: AwsConfig, bucket: str) -> Any:
         sagemaker_client=boto.client("sagemaker", endpoint_url=config.endpoint_url),
         sagemaker_runtime_client=boto.client("sagemaker-runtime", endpoint_url=config.endpoint_url),
         default_bucket=bucket,
+        default_bucket_prefix=prefix.strip("/") if prefix else None,
     )
 
 
@@ -133,7 +137,7 @@ def start_training(spec: TrainSpec, config: AwsConfig) -> str:
     role = config.need_role()
     bucket, _ = parse_s3_uri(spec.output_path)
     trainer = ModelTrainer(
-        sagemaker_session=sdk_session(config, bucket),
+        sagemaker_session=sdk_session(config, bucket, spec.code_prefix),
         role=role,
         base_job_name=spec.base_job_name,
         training_image=training_image(

@@ -102,10 +102,17 @@ def run_transform(
     wait: bool = True,
     poll_s: float = 30.0,
     echo: Callable[[str], None] = print,
+    job_name: str | None = None,
 ) -> TransformResult | None:
     """Start the transform job, say its name, then (``wait``) where the results are."""
     job = start_transform(
-        model, input_uri, output_uri, config, instance_type=instance_type, instance_count=instance_count
+        model,
+        input_uri,
+        output_uri,
+        config,
+        instance_type=instance_type,
+        instance_count=instance_count,
+        job_name=job_name,
     )
     echo(f"transform job: {job}")
     if not wait:

@@ -1,0 +1,79 @@
+"""``tweetclf train``: read, train, export, and say what came out."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any
+
+from tweet_classifier.config import TrainConfig
+from tweet_classifier.tensorflow_start import start_tensorflow
+from tweet_classifier.tweets import read_tweets, sample_csv
+from tweet_classifier.vector_files import load_vectors
+
+KAGGLE_TRAIN_SECONDS = 40  # the wall time of the hint's command on 2 cores, measured (README)
+
+
+def kaggle_train_csv() -> Path | None:
+    """Kaggle's ``train.csv`` in ``$KAGGLE_DATA_DIR`` or ``../shared/data/kaggle/``, if it is there."""
+    folder = Path(os.environ.get("KAGGLE_DATA_DIR") or "../shared/data/kaggle")
+    return folder / "train.csv" if (folder / "train.csv").is_file() else None
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from tweet_classifier.versions import check_model_base
+
+    config = TrainConfig.from_namespace(args)
+    check_model_base(args.model_dir)  # fail before reading data, vectors or starting TensorFlow
+    train_csv = args.train_csv or sample_csv()
+    tweets = read_tweets(train_csv, labelled=True)
+    print(f"training data: {train_csv} ({len(tweets):,} tweets, {sum(tweets.targets or [])} disasters)")
+    vectors = load_vectors(args.vectors)
+    start_tensorflow()
+    from tweet_classifier.training import train
+
+    result = train(tweets, vectors, args.model_dir, config, verbose=0 if args.quiet else None)
+    _print_training(result, config)
+    kaggle = kaggle_train_csv() if args.train_csv is None else None
+    if kaggle is not None:
+        print(
+            f"Kaggle's data is in {kaggle.parent}: for a real model (about {KAGGLE_TRAIN_SECONDS} s), "
+            f"tweetclf train --train-csv {kaggle} --model-dir {args.model_dir}"
+        )
+    return 0
+
+
+def _print_training(result: Any, config: TrainConfig) -> None:
+    from tweet_classifier.metrics import MIN_TUNING_TWEETS
+
+    m = result.metrics
+    linear = result.members.get("linear")
+    if linear and config.model != "linear":
+        oof = linear["out_of_fold"]
+        print(
+            f"linear member, out-of-fold: F1 {oof['f1']:.3f}  threshold {oof['threshold']:.2f}  "
+            f"({oof['count']} tweets, {config.folds} folds)"
+        )
+    print(
+        f"{'out-of-fold' if config.model == 'linear' else 'validation'}: F1 {m.f1:.3f}  "
+        f"precision {m.precision:.3f}  recall {m.recall:.3f}  "
+        f"accuracy {m.accuracy:.3f}  threshold {m.threshold:.2f}  ({m.count} tweets)"
+    )
+    if result.threshold_tweets < MIN_TUNING_TWEETS:
+        print(
+            f"threshold: kept {m.threshold:.2f}; tuning it needs {MIN_TUNING_TWEETS}+ tweets "
+            f"and this run has {result.threshold_tweets} to choose it on"
+        )
+    print(f"model:  {result.version_dir}")
+    print(f"report: {result.version_dir / 'report' if result.version_dir else '-'}")
+    if "export_bytes" in result.sizes:
+        export_mb = result.sizes["export_bytes"] / 1e6
+        parts = []
+        if "vectors_raw_bytes" in result.sizes:
+            raw_mb = result.sizes["vectors_raw_bytes"] / 1e6
+            parts.append(f"{raw_mb:.1f} MB of vocabulary + vectors ({export_mb / raw_mb:.2f}x)")
+        if "ngrams_raw_bytes" in result.sizes:
+            parts.append(f"{result.sizes['ngrams_raw_bytes'] / 1e6:.1f} MB of n-gram vocabulary")
+        print(f"size:   {export_mb:.1f} MB exported for {', '.join(parts)}")
+    print(f"time:   {result.timings.get('total_s', 0):.1f} s")

@@ -1,0 +1,33 @@
+"""``model.tar.gz`` for SageMaker from an exported version (no TensorFlow needed: files only)."""
+
+from __future__ import annotations
+
+import os
+import tarfile
+import tempfile
+from pathlib import Path
+
+from tweet_classifier.versions import METADATA_FILE, resolve_version
+
+SAVED_MODEL_PARTS = ("saved_model.pb", "variables", "assets", "fingerprint.pb")
+
+
+def package_model(model: str | Path, out: str | Path) -> Path:
+    """Write ``model.tar.gz`` with ``1/saved_model.pb`` at its root (SageMaker's TF Serving layout)."""
+    version_dir = resolve_version(model)
+    target = Path(out)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        with tarfile.open(tmp, "w:gz") as archive:
+            for part in SAVED_MODEL_PARTS:
+                if (version_dir / part).exists():
+                    archive.add(version_dir / part, arcname=f"1/{part}")
+            if (version_dir / METADATA_FILE).exists():
+                archive.add(version_dir / METADATA_FILE, arcname=f"1/{METADATA_FILE}")
+        Path(tmp).replace(target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
