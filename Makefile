@@ -8,7 +8,7 @@ PACKAGES := -e 'packages/glove-lookup[glove6b,test]' -e 'packages/rebalance[test
 DEV_TOOLS := tox tox-uv ruff mypy pandas-stubs gensim scikit-learn
 SAMPLE := integration/src/tweet_classifier/data/sample_tweets.csv
 
-.PHONY: setup demo demo-lookup test test-fast bench lint clean help
+.PHONY: setup demo demo-lookup test test-fast bench lint clean distclean help
 
 help:
 	@echo "make demo   - set up, train on the team's sample tweets, export models/demo/<N>, predict"
@@ -17,6 +17,7 @@ help:
 	@echo "make bench  - run bench/ (peers side by side, printed as ratios)"
 	@echo "make lint   - ruff + mypy + notebooks committed without outputs"
 	@echo "make setup  - the root .venv with every package editable and the dev tools"
+	@echo "make clean  - remove what the demo and tweetclf's defaults wrote (distclean: also .venv, .tox)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,5 +71,12 @@ lint: setup
 	$(BIN)/mypy
 	$(BIN)/python ci/check_notebooks.py
 
+# what the demo and tweetclf's default paths write (models/, reports/, model.tar.gz);
+# `make distclean` also removes the venv, tox envs and the benches' cached scores
+CLEAN := models/demo models/tweetclf reports model.tar.gz
 clean:
-	rm -rf $(VENV) .tox bench/.cache models/demo
+	rm -rf $(CLEAN)
+	rmdir models 2>/dev/null || true
+
+distclean: clean
+	rm -rf $(VENV) .tox bench/.cache

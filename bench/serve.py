@@ -51,7 +51,7 @@ def start(base: Path, *extra: str) -> tuple[subprocess.Popen[bytes], int]:
         "-m",
         "tweet_classifier.cli",
         "serve",
-        "--model-base",
+        "--model",
         str(base),
         "--port",
         str(port),

@@ -61,7 +61,7 @@ class Served:
 def start_server(base: Path, tmp: Path, *extra: str) -> Served:
     port = free_port()
     log = tmp / f"serve-{port}.log"
-    command = [sys.executable, "-m", "tweet_classifier.cli", "serve", "--model-base", str(base)]
+    command = [sys.executable, "-m", "tweet_classifier.cli", "serve", "--model", str(base)]
     command += ["--port", str(port), "--poll-interval", "0.2", *extra]
     proc = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     served = Served(base, proc, port, log)

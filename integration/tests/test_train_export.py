@@ -55,6 +55,26 @@ def test_report_and_layout(trained) -> None:
     assert sum(map(sum, metrics["confusion"])) == metrics["valid_rows"]
     for png in ("learning_curves.png", "confusion_matrix.png", "precision_recall.png"):
         assert (report / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    losses = metrics["history"]["val_loss"]
+    assert metrics["best_epoch"] == losses.index(min(losses)) + 1  # the epoch early stopping restored
+
+
+def test_the_learning_curves_mark_the_restored_epoch() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from tweet_classifier.report import learning_curves
+
+    history = {
+        "loss": [0.7, 0.5, 0.4, 0.3],
+        "val_loss": [0.6, 0.45, 0.5, 0.55],
+        "val_accuracy": [0.6, 0.7, 0.7, 0.6],
+    }
+    figure = learning_curves(history)
+    for ax in figure.axes:
+        marks = [line for line in ax.get_lines() if line.get_label().startswith("restored")]
+        assert len(marks) == 1 and list(marks[0].get_xdata()) == [2, 2]
+        assert "restored: epoch 2" in [text.get_text() for text in ax.get_legend().get_texts()]
 
 
 def test_fresh_process_reproduces_predictions(trained, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import subprocess
 import sys
 import textwrap
@@ -44,6 +45,20 @@ def test_versions_count_up_and_resolve_to_the_highest(tmp_path: Path) -> None:
     assert resolve_version(base) == base / "8"  # the highest complete one
     with pytest.raises(ModelDirError, match=r"9: incomplete version \(no variables/variables.index\)"):
         resolve_version(base / "9")
+
+
+def test_a_version_is_readable_by_other_users(tmp_path: Path) -> None:
+    """TF Serving may run as another user: directories 0755, files 0644, whatever the umask."""
+    old_umask = os.umask(0o077)
+    try:
+        version = write_version(tmp_path / "m", fake_build)
+    finally:
+        os.umask(old_umask)
+    assert stat.S_IMODE(version.stat().st_mode) == 0o755
+    inside = list(version.rglob("*"))
+    assert any(p.is_file() for p in inside) and any(p.is_dir() for p in inside)
+    for path in inside:
+        assert stat.S_IMODE(path.stat().st_mode) == (0o755 if path.is_dir() else 0o644), path
 
 
 def test_an_export_that_writes_no_model_is_not_numbered(tmp_path: Path) -> None:

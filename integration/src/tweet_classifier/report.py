@@ -32,6 +32,8 @@ def write_report(
     payload = {**metrics.to_dict(), **(extra or {})}
     if history:
         payload["history"] = history
+        if (epoch := best_epoch(history)) is not None:
+            payload["best_epoch"] = epoch
     path = directory / METRICS_FILE
     path.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     written.append(path)
@@ -39,8 +41,18 @@ def write_report(
     written.append(_confusion_matrix(metrics, directory / "confusion_matrix.png"))
     written.append(_precision_recall(metrics, y_true, probability, directory / "precision_recall.png"))
     if history:
-        written.append(_learning_curves(history, directory / "learning_curves.png"))
+        written.append(_save(learning_curves(history), directory / "learning_curves.png"))
     return written
+
+
+def best_epoch(history: dict[str, list[float]]) -> int | None:
+    """The epoch (from 1) whose weights early stopping restored: the first lowest ``val_loss``.
+
+    >>> best_epoch({"val_loss": [0.6, 0.4, 0.4, 0.5]})
+    2
+    """
+    losses = history.get("val_loss") or []
+    return int(np.argmin(losses)) + 1 if losses else None
 
 
 def _confusion_matrix(metrics: BinaryMetrics, path: Path) -> Path:
@@ -78,20 +90,24 @@ def _precision_recall(metrics: BinaryMetrics, y_true: Any, probability: Any, pat
     return _save(fig, path)
 
 
-def _learning_curves(history: dict[str, list[float]], path: Path) -> Path:
+def learning_curves(history: dict[str, list[float]]) -> Any:
+    """Loss and accuracy per epoch, with the restored best epoch marked (a matplotlib figure)."""
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.5))
+    best = best_epoch(history)
     for ax, key in zip(axes, ("loss", "accuracy"), strict=True):
         for name in (key, f"val_{key}"):
             if name in history:
                 ax.plot(range(1, len(history[name]) + 1), history[name], marker="o", label=name)
+        if best is not None:
+            ax.axvline(best, color="grey", linestyle="--", label=f"restored: epoch {best}")
         ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_title(key)
         ax.legend()
-    return _save(fig, path)
+    return fig
 
 
 def _save(fig: Any, path: Path) -> Path:

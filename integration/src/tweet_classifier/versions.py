@@ -119,7 +119,7 @@ def write_version(base: Path, build: Callable[[Path], None]) -> Path:
         build(tmp)
         if not is_complete(tmp):
             raise RuntimeError(f"the export into {tmp} wrote no complete SavedModel")
-        _fsync_tree(tmp)
+        _share_and_sync(tmp)
         version = max(numeric_versions(base), default=0) + 1
         while True:
             target = base / str(version)
@@ -140,8 +140,14 @@ def write_version(base: Path, build: Callable[[Path], None]) -> Path:
         raise
 
 
-def _fsync_tree(root: Path) -> None:
+def _share_and_sync(root: Path) -> None:
+    """Directories 0755 and files 0644 (``mkdtemp`` makes 0700: a TF Serving running as another
+    user could not read the version), every file flushed to disk."""
+    root.chmod(0o755)
     for path in root.rglob("*"):
-        if path.is_file():
+        if path.is_dir():
+            path.chmod(0o755)
+        elif path.is_file():
+            path.chmod(0o644)
             with open(path, "rb") as handle:
                 os.fsync(handle.fileno())

@@ -65,6 +65,13 @@ def _print_training(result: Any, config: TrainConfig) -> None:
             f"threshold: kept {m.threshold:.2f}; tuning it needs {MIN_TUNING_TWEETS}+ tweets "
             f"and this run has {result.threshold_tweets} to choose it on"
         )
+    if result.history.get("val_loss"):
+        from tweet_classifier.report import best_epoch
+
+        epochs = len(result.history["val_loss"])
+        print(
+            f"epochs: {epochs} run, the weights of epoch {best_epoch(result.history)} kept (lowest val_loss)"
+        )
     print(f"model:  {result.version_dir}")
     print(f"report: {result.version_dir / 'report' if result.version_dir else '-'}")
     if "export_bytes" in result.sizes:

@@ -50,7 +50,7 @@ class Server:
 
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
-        self.store = ModelStore(config.model_base, config.model_name)
+        self.store = ModelStore(config.base_path, config.model_name, config.only_version)
         self.executor = ThreadPoolExecutor(max_workers=config.threads, thread_name_prefix="predict")
         self.batchers: dict[tuple[int, str], Batcher] = {}
         self._retiring: set[asyncio.Task[None]] = set()  # referenced until done (asyncio keeps weak refs)

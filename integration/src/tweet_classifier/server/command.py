@@ -3,42 +3,94 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import socket
 from typing import Any
 
 from sagemaker_launcher import add_config_options, config_from_args
 from tweet_classifier.errors import TweetClassifierError
 from tweet_classifier.server.config import ServerConfig
 
+LOG_FORMAT = "%(asctime)s %(name)s %(levelname)s %(message)s"  # ours and uvicorn's lines alike
+
 
 def add_parser(sub: Any) -> None:
     serve = sub.add_parser(
-        "serve", help="serve a model base over TF Serving's REST API and SageMaker's /ping + /invocations"
+        "serve", help="serve a model over TF Serving's REST API and SageMaker's /ping + /invocations"
     )
     serve.add_argument("--host", default="127.0.0.1", help="bind address (default: loopback only)")
-    serve.add_argument("--port", type=int, default=8501, help="TF Serving's REST port (default: %(default)s)")
+    serve.add_argument(
+        "--port",
+        type=_port,
+        default=8501,
+        help="TF Serving's REST port; 0 picks a free one and prints it (default: %(default)s)",
+    )
     add_config_options(serve, ServerConfig)
     serve.set_defaults(handler=cmd_serve)
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 0..65535, got {port}")
+    return port
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port``, or a one-line error when the port is taken."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as err:
+        sock.close()
+        if err.errno == errno.EADDRINUSE:
+            raise TweetClassifierError(
+                f"port {port} on {host} is already in use; pick another with --port"
+            ) from None
+        raise TweetClassifierError(f"cannot listen on {host}:{port}: {err.strerror}") from None
+    sock.listen(2048)
+    return sock
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     import logging
 
+    from tweet_classifier.tensorflow_start import start_tensorflow
+    from tweet_classifier.versions import complete_versions
+
+    config = config_from_args(ServerConfig, args)
+    if not config.model_base.is_dir():
+        raise TweetClassifierError(f"{config.model_base}: no such model directory")
+    sock = bind(args.host, args.port)  # a busy port is reported before the model loads
+    port = sock.getsockname()[1]
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    what = f"version {config.only_version} of " if config.only_version is not None else ""
+    where = f"http://{args.host}:{port}"
+    print(f"serving {what}{config.base_path} as {config.model_name} on {where} (Ctrl-C to stop)", flush=True)
+    if config.only_version is None and not complete_versions(config.base_path):
+        print(
+            f"waiting for a complete version in {config.base_path}: a folder <N>/ with saved_model.pb "
+            "and variables/ (tweetclf train --model-dir writes one); /ping answers 503 until then",
+            flush=True,
+        )
+    start_tensorflow(config.tf_threads)
     import uvicorn
 
     from tweet_classifier.server.app import create_app
 
-    config = config_from_args(ServerConfig, args)
-    if not config.model_base.is_dir():
-        raise TweetClassifierError(f"{config.model_base}: no such model base directory")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    where = f"http://{args.host}:{args.port}"
-    print(f"serving {config.model_base} as {config.model_name} on {where} (Ctrl-C to stop)")
-    uvicorn.run(
-        create_app(config),
-        host=args.host,
-        port=args.port,
-        access_log=False,
-        log_level="info",
-        timeout_graceful_shutdown=10,
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(config),
+            access_log=False,
+            log_level="info",
+            log_config=None,  # uvicorn's lines go through the root logger, in LOG_FORMAT
+            timeout_graceful_shutdown=10,
+        )
     )
+    server.run(sockets=[sock])
     return 0

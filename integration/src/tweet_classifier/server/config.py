@@ -21,7 +21,10 @@ class ServerConfig:
     Limits(max_instances=8, max_text_bytes=65536)
     """
 
-    model_base: Path = option(help="the base path holding <N>/saved_model.pb")
+    model_base: Path = option(
+        flag="--model",
+        help="a model base (serves its highest version and each newer one) or one version dir (only it)",
+    )
     model_name: str = option("tweetclf", help="the name in /v1/models/NAME")
     poll_interval_s: float = option(
         2.0, flag="--poll-interval", help="seconds between checks for new versions"
@@ -55,6 +58,19 @@ class ServerConfig:
         for name, least in lowest.items():
             if getattr(self, name) < least:
                 raise ConfigError(f"{flags[name]} must be >= {least}, got {getattr(self, name)}")
+
+    @property
+    def base_path(self) -> Path:
+        """The base path the store watches (the parent of a version dir given as the model)."""
+        return self.model_base.parent if self.only_version is not None else self.model_base
+
+    @property
+    def only_version(self) -> int | None:
+        """The version when the model given is one version dir (``base/<N>`` with a SavedModel)."""
+        from tweet_classifier.versions import is_complete
+
+        model = self.model_base
+        return int(model.name) if model.name.isdigit() and is_complete(model) else None
 
     @functools.cached_property
     def limits(self) -> Limits:

@@ -75,11 +75,15 @@ def load_version(base: Path, version: int) -> LoadedVersion:
 
 
 class ModelStore:
-    """Serves the highest complete version; loads newer ones as they appear; pinned versions on demand."""
+    """Serves the highest complete version; loads newer ones as they appear; pinned versions on demand.
 
-    def __init__(self, base: Path, name: str) -> None:
+    With ``only_version``, that version alone (``tweetclf serve --model base/<N>``).
+    """
+
+    def __init__(self, base: Path, name: str, only_version: int | None = None) -> None:
         self.base = base
         self.name = name
+        self.only_version = only_version  # serve this version alone (a version dir was given)
         self._lock = threading.Lock()
         self._loaded: dict[int, LoadedVersion] = {}
         self._failed: dict[int, str] = {}
@@ -87,7 +91,11 @@ class ModelStore:
 
     def refresh(self) -> LoadedVersion | None:
         """Load the highest complete version if it is newer than the one served (blocking)."""
-        candidates = [v for v in complete_versions(self.base) if v not in self._failed]
+        candidates = [
+            v
+            for v in complete_versions(self.base)
+            if v not in self._failed and self.only_version in (None, v)
+        ]
         if not candidates or (self.latest is not None and candidates[-1] <= self.latest.version):
             return None
         version = candidates[-1]
@@ -117,11 +125,14 @@ class ModelStore:
         with self._lock:
             if version in self._loaded:
                 return self._loaded[version]
-        if version not in complete_versions(self.base) or version in self._failed:
+        if not self._servable(version) or version in self._failed:
             raise ModelNotFoundError(f"Servable not found for request: Specific({name}, {version})")
         loaded = load_version(self.base, version)
         with self._lock:
             return self._loaded.setdefault(version, loaded)
+
+    def _servable(self, version: int) -> bool:
+        return self.only_version in (None, version) and version in complete_versions(self.base)
 
     def status(self, name: str, version: int | None = None) -> list[dict[str, Any]]:
         """``model_version_status`` entries as TF Serving reports them."""
@@ -131,7 +142,7 @@ class ModelStore:
         if version is not None:
             with self._lock:
                 present = version in self._loaded
-            if not present and version not in complete_versions(self.base):
+            if not present and not self._servable(version):
                 raise ModelNotFoundError(f"Could not find version {version} of model {name}")
             state = "AVAILABLE" if present else "END"
             return [{"version": str(version), "state": state, "status": ok}]
