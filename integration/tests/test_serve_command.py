@@ -107,8 +107,8 @@ def test_a_busy_or_impossible_port_is_one_line_before_any_model_loads(tmp_path: 
         port = taken.getsockname()[1]
         started = time.monotonic()
         done = subprocess.run(
-            [sys.executable, "-c", "import sys; from tweet_classifier.cli import main; code = main(sys.argv[1:]);"
-             "print('tensorflow' in sys.modules, file=sys.stderr); sys.exit(code)",
+            [sys.executable, "-c", "import sys; from tweet_classifier.cli import main; "
+             "code = main(sys.argv[1:]); print('tensorflow' in sys.modules, file=sys.stderr); sys.exit(code)",
              "serve", "--model", str(tmp_path / "base"), "--port", str(port)],
             capture_output=True, text=True, timeout=120,
         )  # fmt: skip
