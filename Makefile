@@ -6,6 +6,8 @@ UV     := $(BIN)/uv
 # Editable installs of every package plus the dev tools, in one root venv.
 PACKAGES := -e 'packages/glove-lookup[glove6b,test]' -e 'packages/rebalance[test]' -e 'packages/sagemaker-launcher[test]' -e 'integration[test]'
 DEV_TOOLS := tox tox-uv ruff mypy pandas-stubs gensim scikit-learn
+# `make V=1 ...` lists every package installed; by default setup prints only what goes wrong
+QUIET := $(if $(V),,--quiet)
 SAMPLE := integration/src/tweet_classifier/data/sample_tweets.csv
 
 .PHONY: setup demo demo-lookup test test-fast bench lint clean distclean help
@@ -24,7 +26,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
 
 $(VENV)/.setup-done: $(BIN)/python packages/*/pyproject.toml Makefile
-	$(UV) pip install --python $(BIN)/python $(PACKAGES) $(DEV_TOOLS)
+	$(UV) pip install $(QUIET) --python $(BIN)/python $(PACKAGES) $(DEV_TOOLS)
 	touch $@
 
 setup: $(VENV)/.setup-done
@@ -33,6 +35,10 @@ setup: $(VENV)/.setup-done
 # `make demo TRAIN_CSV=../shared/data/kaggle/train.csv` trains on another labelled CSV.
 TRAIN_CSV ?=
 DEMO_MODEL := models/demo
+KAGGLE_DIR = $${KAGGLE_DATA_DIR:-../shared/data/kaggle}
+DEMO_HINT = if [ -f "$(KAGGLE_DIR)/train.csv" ]; then \
+	echo "Kaggle's data is in $(KAGGLE_DIR): a real model in about 45 s with: make demo TRAIN_CSV=$(KAGGLE_DIR)/train.csv"; \
+	else echo "trained on the 80 sample tweets; with Kaggle's train.csv in ../shared/data/kaggle/ (or \$$KAGGLE_DATA_DIR): make demo TRAIN_CSV=.../train.csv"; fi
 demo: setup
 	$(BIN)/tweetclf train --model-dir $(DEMO_MODEL) $(if $(TRAIN_CSV),--train-csv $(TRAIN_CSV),)
 	$(BIN)/tweetclf predict --model $(DEMO_MODEL) \
@@ -41,7 +47,7 @@ demo: setup
 		"I love fruits and my new blender is on fire today" \
 		"What a goooooaaaaaal!!!!!!"
 	@echo "exported versions: $$(ls $(DEMO_MODEL) | tr '\n' ' ')(TF Serving base path: $(DEMO_MODEL))"
-	@$(if $(TRAIN_CSV),true,echo "trained on the 80 sample tweets; for a real model: make demo TRAIN_CSV=../shared/data/kaggle/train.csv")
+	@$(if $(TRAIN_CSV),true,$(DEMO_HINT))
 
 demo-lookup: setup
 	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python packages/glove-lookup/examples/lookup_demo.py $(SAMPLE)

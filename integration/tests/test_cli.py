@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 from conftest import FAST, tweetclf
 
+from sagemaker_launcher.testing import TEST_ROLE
 from tweet_classifier import sample_csv
 from tweet_classifier.cli import build_parser, main
 
@@ -35,6 +36,7 @@ def test_end_to_end(tmp_path: Path) -> None:
     train = run("train", "--model-dir", "models/tc", "--quiet", *FAST, cwd=tmp_path, env=env)
     assert train.returncode == 0, train.stderr[-2000:]
     assert "model:  models/tc/1" in train.stdout and "validation: F1" in train.stdout
+    assert "oneDNN" not in train.stderr and "cuda" not in train.stderr  # TensorFlow's start-up notices
     # 80 sample tweets are too few to tune a threshold on: 0.5 is kept, and the run says so
     assert "threshold: kept 0.50; tuning it needs 500+ tweets and this run has 80" in train.stdout
     hint = f"Kaggle's data is in {kaggle}: for a real model (about "
@@ -45,6 +47,7 @@ def test_end_to_end(tmp_path: Path) -> None:
     texts = ["Forest fire near La Ronge", 'a "quoted",\nmulti-line tweet']
     predict = run("predict", "--model", "models/tc", *texts, cwd=tmp_path)
     assert predict.returncode == 0, predict.stderr[-2000:]
+    assert predict.stderr == ""
     rows = list(csv.reader(io.StringIO(predict.stdout)))
     assert rows[0] == ["label", "probability", "text"] and len(rows) == 3
     for (label, probability, echoed), text in zip(rows[1:], texts, strict=True):
@@ -232,9 +235,11 @@ def test_version_and_examples(capsys: pytest.CaptureFixture[str]) -> None:
 
 NO_TENSORFLOW = (
     "import sys\n"
-    "from tweet_classifier.cli import build_parser, main\n"
-    "code = main(sys.argv[1:])\n"
-    "print('tensorflow started' if 'tensorflow' in sys.modules else 'no tensorflow', file=sys.stderr)\n"
+    "from tweet_classifier.cli import main\n"
+    "try:\n"
+    "    code = main(sys.argv[1:])\n"
+    "finally:  # also after argparse's SystemExit (--version)\n"
+    "    print('tensorflow started' if 'tensorflow' in sys.modules else 'no tensorflow', file=sys.stderr)\n"
     "sys.exit(code)\n"
 )
 
@@ -252,6 +257,7 @@ def test_commands_that_need_no_model_start_no_tensorflow(
         (["train", "--model-dir", "file"], 2),
         (["serve", "--model", "absent"], 2),
         (["sagemaker", "delete", "--endpoint", "absent"], 0),
+        (["sagemaker", "train", "--train-csv", "t.csv", "--bucket", "Not_A_Bucket", "--role", TEST_ROLE], 2),
         (["sagemaker", "invoke", "--endpoint", "absent", "hello"], 2),
         (["--version"], 0),
     ]

@@ -28,3 +28,14 @@ def test_make_clean_removes_them(tmp_path: Path) -> None:
     assert not any((tmp_path / name).exists() for name in WRITTEN)
     assert (tmp_path / "models/keep-me-not-a-default/1/x").exists()  # a user's own model base stays
     assert (tmp_path / "notes.txt").exists()
+
+
+def test_setup_is_quiet_unless_asked() -> None:
+    def install_line(*args: str) -> str:
+        done = subprocess.run(
+            ["make", "-n", "-B", "-C", str(ROOT), *args, ".venv/.setup-done"], capture_output=True, text=True
+        )
+        return next(line for line in done.stdout.splitlines() if "uv pip install" in line)
+
+    assert "--quiet" in install_line()  # not hundreds of "+ package==version" lines
+    assert "--quiet" not in install_line("V=1")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from sagemaker_launcher import EXIT_USAGE, run_main
 from tweet_classifier.commands import cmd_evaluate, cmd_package, cmd_predict, cmd_train, cmd_vectors_convert
@@ -37,7 +38,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    _add_train(sub)
+    _add_evaluate(sub)
+    _add_predict(sub)
+    _add_vectors(sub)
+    from tweet_classifier.sagemaker.cli import add_parser as add_sagemaker
+    from tweet_classifier.server.command import add_parser as add_serve
 
+    add_serve(sub)
+    add_sagemaker(sub)
+    _add_package(sub)
+    return parser
+
+
+def _add_model(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--model", type=Path, required=True, help="a model base (highest version) or a version dir"
+    )
+
+
+def _add_train(sub: Any) -> None:
     train = sub.add_parser("train", help="train and export models/<name>/<N+1>/ atomically, with a report")
     train.add_argument(
         "--train-csv",
@@ -57,10 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     TrainConfig.add_arguments(train)
     train.set_defaults(handler=cmd_train)
 
+
+def _add_evaluate(sub: Any) -> None:
     evaluate = sub.add_parser("evaluate", help="metrics and plots of an exported model on a labelled CSV")
-    evaluate.add_argument(
-        "--model", type=Path, required=True, help="a model base (highest version) or a version dir"
-    )
+    _add_model(evaluate)
     evaluate.add_argument("--csv", type=Path, required=True, help="labelled CSV with text and target columns")
     evaluate.add_argument(
         "--report-dir",
@@ -70,12 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.set_defaults(handler=cmd_evaluate)
 
+
+def _add_predict(sub: Any) -> None:
     predict = sub.add_parser(
         "predict", help="label and probability for texts, or a Kaggle submission for a CSV"
     )
-    predict.add_argument(
-        "--model", type=Path, required=True, help="a model base (highest version) or a version dir"
-    )
+    _add_model(predict)
     predict.add_argument("texts", nargs="*", help="tweets to classify (or --csv)")
     predict.add_argument("--csv", type=Path, help="CSV with a text column (and id) to score (default: none)")
     predict.add_argument(
@@ -86,6 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     predict.set_defaults(handler=cmd_predict)
 
+
+def _add_vectors(sub: Any) -> None:
     vectors = sub.add_parser("vectors", help="word-vector files")
     vsub = vectors.add_subparsers(title="vectors commands", metavar="COMMAND")
     convert = vsub.add_parser("convert", help="convert vectors to the safe .npz format, optionally trimmed")
@@ -109,21 +131,14 @@ def build_parser() -> argparse.ArgumentParser:
     convert.set_defaults(handler=cmd_vectors_convert)
     vectors.set_defaults(handler=lambda _args: _print_help(vectors))
 
-    from tweet_classifier.sagemaker.cli import add_parser as add_sagemaker
-    from tweet_classifier.server.command import add_parser as add_serve
 
-    add_serve(sub)
-    add_sagemaker(sub)
-
+def _add_package(sub: Any) -> None:
     package = sub.add_parser("package", help="model.tar.gz with 1/saved_model.pb at its root (SageMaker)")
-    package.add_argument(
-        "--model", type=Path, required=True, help="a model base (highest version) or a version dir"
-    )
+    _add_model(package)
     package.add_argument(
         "--out", type=Path, default=Path("model.tar.gz"), help="the archive to write (default: %(default)s)"
     )
     package.set_defaults(handler=cmd_package)
-    return parser
 
 
 def _print_help(parser: argparse.ArgumentParser) -> int:

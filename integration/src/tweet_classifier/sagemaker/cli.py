@@ -18,7 +18,12 @@ def add_parser(sub: Any) -> None:
         "sagemaker", help="train, deploy, invoke, delete, transform on Amazon SageMaker"
     )
     ssub = sagemaker.add_subparsers(title="sagemaker commands", metavar="COMMAND")
+    _add_train(ssub)
+    _add_endpoint_commands(ssub)
+    _add_transform(ssub)
 
+
+def _add_train(ssub: Any) -> None:
     train = ssub.add_parser(
         "train", help="stage data + trimmed vectors, run the training job, print the artifact"
     )
@@ -46,6 +51,8 @@ def add_parser(sub: Any) -> None:
     add_aws_options(train, role=True)
     train.set_defaults(handler=cmd_train)
 
+
+def _add_endpoint_commands(ssub: Any) -> None:
     deploy = ssub.add_parser("deploy", help="serve a training job's model (or a model.tar.gz) on an endpoint")
     _model_source(deploy)
     deploy.add_argument("--endpoint", required=True, help="the endpoint's name (created or updated)")
@@ -66,6 +73,8 @@ def add_parser(sub: Any) -> None:
     add_aws_options(delete)
     delete.set_defaults(handler=cmd_delete)
 
+
+def _add_transform(ssub: Any) -> None:
     transform = ssub.add_parser(
         "transform",
         help="Batch Transform: a CSV in, a Kaggle submission out (or S3 JSON lines in and out)",
@@ -125,7 +134,7 @@ def _model_data(args: argparse.Namespace, config: Any) -> str:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from sagemaker_launcher import run_training
+    from sagemaker_launcher import parse_s3_uri, run_training
     from tweet_classifier.sagemaker.jobs import stage_training_data, training_spec, trim_vectors
 
     config = aws_config(args)
@@ -133,6 +142,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     hyper = TrainConfig.from_namespace(args)
     run = _run_name(args, "train")
     base = f"s3://{args.bucket}/{args.prefix}/{run}"
+    parse_s3_uri(base)  # a bad bucket name fails before the vectors are trimmed
     print(f"run: {base}/{{input,code,output}}")
     with tempfile.TemporaryDirectory(prefix="tweetclf-sagemaker-") as tmp:
         work = Path(tmp)
@@ -212,7 +222,14 @@ def cmd_transform(args: argparse.Namespace) -> int:
 
 def _transform_csv(args: argparse.Namespace) -> int:
     """Stage the CSV's texts as JSON lines, run the job, wait, and write Kaggle's ``id,target``."""
-    from sagemaker_launcher import ConfigError, create_model, put_jsonl, read_transform_output, run_transform
+    from sagemaker_launcher import (
+        ConfigError,
+        create_model,
+        parse_s3_uri,
+        put_jsonl,
+        read_transform_output,
+        run_transform,
+    )
     from tweet_classifier.commands.paths import check_writable
     from tweet_classifier.commands.score import write_submission
     from tweet_classifier.tweets import read_tweets
@@ -220,10 +237,11 @@ def _transform_csv(args: argparse.Namespace) -> int:
     if not args.out or not args.bucket:
         raise ConfigError("--csv needs --out FILE (the submission) and --bucket B (where the run is staged)")
     check_writable(args.out, "--out")
-    tweets = read_tweets(args.csv, labelled=False, allow_empty_text=True)
-    config = aws_config(args)
     run = _run_name(args, "transform")
     base = f"s3://{args.bucket}/{args.prefix}/{run}"
+    parse_s3_uri(base)
+    tweets = read_tweets(args.csv, labelled=False, allow_empty_text=True)
+    config = aws_config(args)
     input_uri = put_jsonl(tweets.texts, f"{base}/input/{args.csv.stem}.jsonl", config)
     print(f"staged: {input_uri} ({len(tweets):,} tweets)")
     create_model(_model_data(args, config), run, config, instance_type=args.instance_type)

@@ -88,7 +88,7 @@ def _compiled_models(
         ids_model.compile(
             optimizer=keras.optimizers.Adam(config.learning_rate),
             loss="binary_crossentropy",
-            metrics=["accuracy"],
+            metrics=[keras.metrics.BinaryAccuracy(name="accuracy")],  # per head, at 0.5
         )
     return ids_model, text_model, hasher
 
