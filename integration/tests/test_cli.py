@@ -239,7 +239,7 @@ NO_TENSORFLOW = (
     "try:\n"
     "    code = main(sys.argv[1:])\n"
     "finally:  # also after argparse's SystemExit (--version)\n"
-    "    print('tensorflow started' if 'tensorflow' in sys.modules else 'no tensorflow', file=sys.stderr)\n"
+    "    print('tensorflow' in sys.modules, 'pandas' in sys.modules, file=sys.stderr)\n"
     "sys.exit(code)\n"
 )
 
@@ -251,17 +251,21 @@ def test_commands_that_need_no_model_start_no_tensorflow(
     without TensorFlow (each of these took 4-5 s of TensorFlow start-up before)."""
     _result, base = trained
     (tmp_path / "file").write_text("x", encoding="utf-8")
-    commands = [
-        (["package", "--model", str(base), "--out", "m.tar.gz"], 0),
-        (["predict", "--model", str(base), "--csv", "missing.csv"], 2),
-        (["train", "--model-dir", "file"], 2),
-        (["serve", "--model", "absent"], 2),
-        (["sagemaker", "delete", "--endpoint", "absent"], 0),
-        (["sagemaker", "train", "--train-csv", "t.csv", "--bucket", "Not_A_Bucket", "--role", TEST_ROLE], 2),
-        (["sagemaker", "invoke", "--endpoint", "absent", "hello"], 2),
-        (["--version"], 0),
+    commands = [  # (arguments, exit status, a user mistake: answered before pandas loads too)
+        (["package", "--model", str(base), "--out", "m.tar.gz"], 0, False),
+        (["predict", "--model", str(base), "--csv", "missing.csv"], 2, True),
+        (["train", "--model-dir", "file"], 2, True),
+        (["serve", "--model", "absent"], 2, True),
+        (["sagemaker", "delete", "--endpoint", "absent"], 0, False),
+        (
+            ["sagemaker", "train", "--train-csv", "t.csv", "--bucket", "Not_A_Bucket", "--role", TEST_ROLE],
+            2,
+            True,
+        ),
+        (["sagemaker", "invoke", "--endpoint", "absent", "hello"], 2, False),
+        (["--version"], 0, True),
     ]
-    for args, code in commands:
+    for args, code, mistake in commands:
         done = subprocess.run(
             [sys.executable, "-c", NO_TENSORFLOW, *args],
             capture_output=True,
@@ -270,4 +274,5 @@ def test_commands_that_need_no_model_start_no_tensorflow(
             timeout=120,
         )
         assert done.returncode == code, (args, done.stderr[-1000:])
-        assert done.stderr.rstrip().endswith("no tensorflow"), (args, done.stderr[-1000:])
+        tensorflow, pandas = done.stderr.split()[-2:]
+        assert tensorflow == "False" and (pandas == "False" or not mistake), (args, done.stderr[-1000:])

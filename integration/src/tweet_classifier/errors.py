@@ -7,7 +7,7 @@ bug and keeps its traceback.
 
 from __future__ import annotations
 
-import functools
+import sys
 
 
 class TweetClassifierError(Exception):
@@ -26,11 +26,11 @@ class ModelDirError(TweetClassifierError, ValueError):
     """A model directory is not what was expected (not a model base, no version, ...)."""
 
 
-@functools.cache
 def user_errors() -> tuple[type[Exception], ...]:
     """The exception types that mean "the user's input or setup is wrong", ours and our libraries'.
 
-    A function, so that importing this module does not import pandas (through rebalance).
+    A function, so that neither importing this module nor a user's mistake imports pandas (through
+    rebalance): rebalance's error counts once rebalance is loaded.
 
     >>> ValueError in user_errors(), ConfigError in user_errors()  # a bare ValueError is a bug
     (False, False)
@@ -38,7 +38,13 @@ def user_errors() -> tuple[type[Exception], ...]:
     True
     """
     from glove_lookup import GloveLookupError
-    from rebalance import RebalanceError
     from sagemaker_launcher import LauncherError
 
-    return (TweetClassifierError, GloveLookupError, RebalanceError, LauncherError, FileNotFoundError)
+    ours: tuple[type[Exception], ...] = (
+        TweetClassifierError,
+        GloveLookupError,
+        LauncherError,
+        FileNotFoundError,
+    )
+    rebalance = sys.modules.get("rebalance")  # not imported: none of its errors can have been raised
+    return (*ours, rebalance.RebalanceError) if rebalance is not None else ours
