@@ -8,6 +8,8 @@ PACKAGES := -e 'packages/glove-lookup[glove6b,test]' -e 'packages/rebalance[test
 DEV_TOOLS := tox tox-uv ruff mypy pandas-stubs gensim scikit-learn
 # `make V=1 ...` lists every package installed; by default setup prints only what goes wrong
 QUIET := $(if $(V),,--quiet)
+# tox -q: the tests' output without tox's lists of every env's packages
+TOX_QUIET := $(if $(V),,-q)
 SAMPLE := integration/src/tweet_classifier/data/sample_tweets.csv
 
 .PHONY: setup demo demo-lookup test test-fast bench lint clean distclean help
@@ -56,12 +58,12 @@ demo-lookup: setup
 # deps) plus `lint`; only tox itself comes from the root venv.
 test: $(BIN)/python
 	$(UV) pip install --quiet --python $(BIN)/python tox tox-uv
-	$(BIN)/tox run
+	$(BIN)/tox run $(TOX_QUIET)
 
 # the quick loop while editing: every env, without the tests marked slow (training, notebooks)
 test-fast: $(BIN)/python
 	$(UV) pip install --quiet --python $(BIN)/python tox tox-uv
-	$(BIN)/tox run -- -m "not slow"
+	$(BIN)/tox run $(TOX_QUIET) -- -m "not slow"
 
 bench: setup
 	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python bench/vectors.py

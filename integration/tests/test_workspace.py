@@ -30,12 +30,14 @@ def test_make_clean_removes_them(tmp_path: Path) -> None:
     assert (tmp_path / "notes.txt").exists()
 
 
-def test_setup_is_quiet_unless_asked() -> None:
-    def install_line(*args: str) -> str:
+def test_setup_and_tox_are_quiet_unless_asked() -> None:
+    def line_of(target: str, command: str, *args: str) -> str:
         done = subprocess.run(
-            ["make", "-n", "-B", "-C", str(ROOT), *args, ".venv/.setup-done"], capture_output=True, text=True
+            ["make", "-n", "-B", "-C", str(ROOT), *args, target], capture_output=True, text=True
         )
-        return next(line for line in done.stdout.splitlines() if "uv pip install" in line)
+        return next(line for line in done.stdout.splitlines() if command in line)
 
-    assert "--quiet" in install_line()  # not hundreds of "+ package==version" lines
-    assert "--quiet" not in install_line("V=1")
+    assert "--quiet" in line_of(".venv/.setup-done", "uv pip install")  # not hundreds of package lines
+    assert "--quiet" not in line_of(".venv/.setup-done", "uv pip install", "V=1")
+    assert "tox run -q" in line_of("test", "tox run")  # no freeze list of every env's packages
+    assert "tox run -q" not in line_of("test", "tox run", "V=1")
