@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gzip
 import io
 import json
 import os
@@ -162,6 +163,12 @@ def test_loading_a_text_file_shows_a_progress_bar_on_a_terminal(tmp_path: Path) 
         (["train", "--train-csv", "{tmp}/nocol.csv"], "nocol.csv:1: missing column(s) ['target']"),
         (["train", "--model-dir", "{tmp}"], "not a model directory"),
         (["train", "--vectors", "{tmp}/v.pkl"], "refusing to unpickle"),
+        (["train", "--vectors", "{tmp}/broken.zip"], "broken.zip: not a readable zip archive"),
+        (["train", "--vectors", "{tmp}/dir.txt"], "dir.txt: is a directory, expected a vector file"),
+        (
+            ["vectors", "convert", "{tmp}/half.txt.gz", "--out", "{tmp}/o.npz"],
+            "half.txt.gz: truncated or corrupt",
+        ),
         (["predict", "--model", "{tmp}/none", "hello"], "no such model directory"),
         (["predict", "--model", "{tmp}"], "give either TEXT arguments or --csv"),
         (["vectors", "convert", "glove-6b-50d", "--out", "{tmp}/v.pkl"], "must end in .npz"),
@@ -178,6 +185,9 @@ def test_user_mistakes(
     (tmp_path / "bytes.csv").write_bytes(b"id,text,target\n1,\xff,1\n")
     (tmp_path / "nocol.csv").write_text("id,text\n1,a\n")
     (tmp_path / "v.pkl").write_bytes(b"not really")
+    (tmp_path / "broken.zip").write_bytes(b"not a zip archive")
+    (tmp_path / "dir.txt").mkdir()
+    (tmp_path / "half.txt.gz").write_bytes(gzip.compress(b"fire 1 2\n" * 500)[:30])
     before = sorted(p.name for p in tmp_path.iterdir())
     code = main([a.replace("{tmp}", str(tmp_path)) for a in args])
     err = capsys.readouterr().err

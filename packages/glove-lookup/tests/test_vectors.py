@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
+import io
 import pickle
+import warnings
 import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 from conftest import WORDS, small_matrix, write_text
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from glove_lookup import (
     DuplicateWordsWarning,
@@ -106,6 +111,7 @@ def test_npz_with_object_arrays_is_refused_without_unpickling(tmp_path: Path) ->
         (b"a 1 2 3\n\nb 1 2 3\n", r":2: empty line"),
         (b"", r"the file is empty"),
         (b"a 1 2 3\n 1 2 3\n", r":2: the line starts with a blank"),
+        (b"a 1 2 3 4\nb 1 2 3\nc 1 2 3\n", r":1: 4 values after the word, but the lines after it have 3"),
     ],
 )
 def test_bad_files_name_the_file_and_line(tmp_path: Path, content: bytes, message: str) -> None:
@@ -115,6 +121,91 @@ def test_bad_files_name_the_file_and_line(tmp_path: Path, content: bytes, messag
         WordVectors.load(path)
     assert str(path) in str(info.value)
     assert "\n" not in str(info.value)
+
+
+def _good_text() -> bytes:
+    return "".join(f"w{i} {i} {i + 1} {i + 2}\n" for i in range(300)).encode()
+
+
+def _gzip(data: bytes) -> bytes:
+    return gzip.compress(data)
+
+
+def _zip(data: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("glove.6B.3d.txt", data)
+    return buffer.getvalue()
+
+
+def _npz(data: bytes) -> bytes:
+    buffer = io.BytesIO()
+    np.savez(buffer, matrix=np.ones((2, 3), np.float32), words_utf8=np.frombuffer(b"a\nb", np.uint8))
+    return buffer.getvalue()
+
+
+BROKEN = [  # (file name, bytes): broken the ways real downloads and copies break
+    ("not_a_zip.zip", b"this is not a zip archive"),
+    ("half.zip", _zip(_good_text())[:200]),
+    ("not_gzip.txt.gz", b"plain text, not gzip"),
+    ("half.txt.gz", _gzip(_good_text())[:60]),
+    ("corrupt.txt.gz", _gzip(_good_text())[:20] + b"\x00" * 40 + _gzip(_good_text())[60:]),
+    ("half.npz", _npz(b"")[:100]),
+    ("garbage.npz", b"PK\x03\x04 and then nothing sensible"),
+]
+
+
+@pytest.mark.parametrize(("name", "content"), BROKEN, ids=[name for name, _ in BROKEN])
+def test_broken_files_are_a_format_error_naming_the_file(tmp_path: Path, name: str, content: bytes) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(VectorsFormatError) as info:
+        WordVectors.load(path)
+    assert str(path) in str(info.value) and "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("name", ["vectors.txt", "vectors.zip", "vectors.npz", "vectors.txt.gz"])
+def test_a_directory_named_like_a_vector_file(tmp_path: Path, name: str) -> None:
+    (tmp_path / name).mkdir()
+    with pytest.raises(VectorsFormatError, match="is a directory, expected a vector file"):
+        WordVectors.load(tmp_path / name)
+
+
+@pytest.mark.parametrize("form", ["txt.gz", "zip"])
+def test_every_file_is_closed(tmp_path: Path, form: str) -> None:
+    path = tmp_path / f"v.{form}"
+    path.write_bytes(_gzip(_good_text()) if form == "txt.gz" else _zip(_good_text()))
+    broken = [(tmp_path / f"b.{form}", path.read_bytes()[:80]), (tmp_path / "b.npz", _npz(b"")[:100])]
+    gc.collect()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for progress in (None, lambda _done, _total: None):
+            assert len(WordVectors.load(path, progress=progress)) == 300
+        for bad, content in broken:
+            bad.write_bytes(content)
+            with pytest.raises(VectorsFormatError):
+                WordVectors.load(bad)
+        gc.collect()  # an unclosed file warns when it is collected
+    assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    suffix=st.sampled_from([".txt", ".txt.gz", ".zip", ".npz", ".gz"]),
+    content=st.binary(max_size=600)
+    | st.sampled_from([_gzip(_good_text()), _zip(_good_text()), _npz(b"")]).flatmap(
+        lambda good: st.integers(0, len(good)).map(lambda cut: good[:cut])
+    ),
+)
+def test_random_bytes_are_vectors_or_a_format_error(tmp_path: Path, suffix: str, content: bytes) -> None:
+    path = tmp_path / f"random{suffix}"
+    path.write_bytes(content)
+    try:
+        wv = WordVectors.load(path)
+    except VectorsFormatError as err:
+        assert str(path) in str(err) and "\n" not in str(err)
+    else:
+        assert wv.matrix.ndim == 2 and len(wv) == wv.matrix.shape[0]
 
 
 def test_wrong_dimension_is_reported(text_file: Path) -> None:

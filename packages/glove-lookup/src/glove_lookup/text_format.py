@@ -61,8 +61,12 @@ def open_text_source(
     name = path.name.lower()
     if name.endswith(".zip"):
         archive = zipfile.ZipFile(path)
-        chosen = _choose_zip_member(path, archive, member, dim)
-        stream: IO[bytes] = archive.open(chosen)
+        try:
+            chosen = _choose_zip_member(path, archive, member, dim)
+            stream: IO[bytes] = _Closing(archive.open(chosen), archive)
+        except BaseException:
+            archive.close()
+            raise
         if progress is not None:
             stream = _counting(stream, archive.getinfo(chosen).file_size, progress)
         return stream, f"{path}:{chosen}"
@@ -70,8 +74,22 @@ def open_text_source(
     if progress is not None:
         raw = _counting(raw, path.stat().st_size, progress)
     if name.endswith(".gz"):
-        return cast(IO[bytes], gzip.open(raw, "rb")), str(path)
+        return _Closing(gzip.GzipFile(fileobj=raw, mode="rb"), raw), str(path)
     return raw, str(path)
+
+
+class _Closing(io.BufferedReader):
+    """``stream``, which also closes ``owner`` (the file under a gzip stream, a zip archive)."""
+
+    def __init__(self, stream: IO[bytes], owner: object) -> None:
+        super().__init__(cast(io.RawIOBase, stream), 1 << 16)
+        self._owner = owner
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            getattr(self._owner, "close", lambda: None)()
 
 
 def _counting(stream: IO[bytes], total: int, progress: Progress) -> IO[bytes]:
@@ -102,6 +120,12 @@ def _first_line(stream: IO[bytes], display: str) -> bytes:
     return line
 
 
+def _values_in(line: bytes) -> int | None:
+    """How many values follow the word on ``line`` (``None`` at the end of the file)."""
+    stripped = line.rstrip(b" \t\r\n")
+    return len(stripped.split(b" ")) - 1 if stripped else None
+
+
 def _header(line: bytes) -> int | None:
     """The dimension from a word2vec-style ``COUNT DIM`` header line, else ``None``."""
     parts = line.split()
@@ -121,11 +145,17 @@ def read_text_vectors(
     stream, display = open_text_source(path, member, dim)
     with stream:
         first = _first_line(stream, display)
+        following = [_values_in(stream.readline()) for _ in range(2)]
     header_dim = _header(first)
     skip = 1 if header_dim is not None else 0
-    file_dim = header_dim if header_dim is not None else len(first.rstrip(b" \t\r\n").split(b" ")) - 1
+    file_dim = header_dim if header_dim is not None else _values_in(first)
     if file_dim < 1:
         raise VectorsFormatError(f"{display}:1: a word with no values after it")
+    if header_dim is None and following[0] == following[1] and following[0] not in (None, file_dim):
+        raise VectorsFormatError(  # the first line is the odd one out, not the second
+            f"{display}:1: {file_dim} values after the word, but the lines after it have {following[0]} "
+            "(ragged row)"
+        )
     if dim is not None and dim != file_dim:
         raise VectorsFormatError(
             f"{display}:1: the file has {file_dim}-d vectors, but dim={dim} was asked for"

@@ -6,6 +6,8 @@ import os
 import pickle
 import tempfile
 import warnings
+import zipfile
+import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -131,18 +133,25 @@ class WordVectors:
         if not path.exists():
             known = ", ".join(sorted(_BUILTIN))
             raise FileNotFoundError(f"{path}: no such file (builtin vector sets: {known})")
+        if path.is_dir():
+            raise VectorsFormatError(f"{path}: is a directory, expected a vector file")
         name = path.name.lower()
-        if name.endswith(".npz"):
-            wv = _load_npz(path)
-        elif name.endswith((".pkl", ".pickle")):
-            wv = _load_pickle(path, allow_pickle)
-        elif name.endswith(_TEXT_SUFFIXES):
-            words, matrix = read_text_vectors(path, member=member, dim=dim, progress=progress)
-            wv = cls.deduplicated(words, matrix, source=str(path), copy=False)
-        else:
-            raise VectorsFormatError(
-                f"{path}: unknown format; expected one of .txt .txt.gz .zip .npz .pkl or a builtin name"
-            )
+        try:
+            if name.endswith(".npz"):
+                wv = _load_npz(path)
+            elif name.endswith((".pkl", ".pickle")):
+                wv = _load_pickle(path, allow_pickle)
+            elif name.endswith(_TEXT_SUFFIXES):
+                words, matrix = read_text_vectors(path, member=member, dim=dim, progress=progress)
+                wv = cls.deduplicated(words, matrix, source=str(path), copy=False)
+            else:
+                raise VectorsFormatError(
+                    f"{path}: unknown format; expected one of .txt .txt.gz .zip .npz .pkl or a builtin name"
+                )
+        except GloveLookupError:
+            raise
+        except _BROKEN_FILE as err:  # a truncated, corrupt or mislabelled file, whatever its format
+            raise VectorsFormatError(f"{path}: {_broken(err)}") from None
         if dim is not None and wv.dim != dim:
             raise VectorsFormatError(f"{path}: holds {wv.dim}-d vectors, but dim={dim} was asked for")
         return wv
@@ -262,9 +271,31 @@ def _load_builtin(name: str) -> WordVectors:
     return WordVectors.deduplicated(words, matrix, source=name, copy=False)
 
 
+# what reading a broken file raises: truncated/corrupt zip, gzip, npz or pickle data, unreadable files
+_BROKEN_FILE: tuple[type[BaseException], ...] = (
+    OSError,
+    EOFError,
+    zipfile.BadZipFile,
+    zlib.error,
+    pickle.UnpicklingError,
+)
+
+
+def _broken(err: BaseException) -> str:
+    """One line for a broken file's error: what it is and what Python said."""
+    if isinstance(err, zipfile.BadZipFile):
+        return f"not a readable zip archive ({err})"
+    if isinstance(err, (EOFError, zlib.error)) or type(err).__name__ == "BadGzipFile":
+        return f"truncated or corrupt compressed data ({err or type(err).__name__})"
+    if isinstance(err, OSError) and err.strerror:
+        return f"cannot read the file ({err.strerror})"
+    return f"cannot read the file ({type(err).__name__}: {err})"
+
+
 def _load_npz(path: Path) -> WordVectors:
     try:
-        with np.load(path, allow_pickle=False) as data:
+        # opened here: np.load leaves its own handle open when the archive is broken
+        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as data:
             keys = set(data.files)
             if "matrix" not in keys or not keys & {"words_utf8", "words"}:
                 raise VectorsFormatError(
