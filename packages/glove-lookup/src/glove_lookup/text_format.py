@@ -81,7 +81,7 @@ def open_text_source(
 class _Closing(io.BufferedReader):
     """``stream``, which also closes ``owner`` (the file under a gzip stream, a zip archive)."""
 
-    def __init__(self, stream: IO[bytes], owner: object) -> None:
+    def __init__(self, stream: IO[bytes] | io.BufferedIOBase, owner: object) -> None:
         super().__init__(cast(io.RawIOBase, stream), 1 << 16)
         self._owner = owner
 
@@ -148,7 +148,7 @@ def read_text_vectors(
         following = [_values_in(stream.readline()) for _ in range(2)]
     header_dim = _header(first)
     skip = 1 if header_dim is not None else 0
-    file_dim = header_dim if header_dim is not None else _values_in(first)
+    file_dim = header_dim if header_dim is not None else (_values_in(first) or 0)
     if file_dim < 1:
         raise VectorsFormatError(f"{display}:1: a word with no values after it")
     if header_dim is None and following[0] == following[1] and following[0] not in (None, file_dim):
