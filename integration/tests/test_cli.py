@@ -9,6 +9,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -175,6 +176,42 @@ def test_loading_a_text_file_shows_a_progress_bar_on_a_terminal(tmp_path: Path) 
         (["package", "--model", "{tmp}", "--out", "{tmp}/m.tar.gz"], "no SavedModel"),
         (["package", "--model", "{tmp}", "--out", "{tmp}"], "is a directory, expected a file path for --out"),
         (["predict", "--model", "{tmp}", "--batch-size", "0", "hi"], "--batch-size must be >= 1"),
+        # every output flag: a directory where a file goes, a file where a directory goes
+        (["predict", "--model", "{tmp}", "--csv", "{tmp}/nocol.csv", "--out", "{tmp}"], "is a directory"),
+        (["vectors", "convert", "glove-6b-50d", "--out", "{tmp}/dir.npz"], "dir.npz: is a directory"),
+        (
+            ["evaluate", "--model", "{tmp}", "--csv", "{tmp}/labelled.csv", "--report-dir", "{tmp}/bad.csv"],
+            "bad.csv: exists and is not a directory, expected one for --report-dir",
+        ),
+        (
+            [
+                "evaluate",
+                "--model",
+                "{tmp}",
+                "--csv",
+                "{tmp}/labelled.csv",
+                "--report-dir",
+                "{tmp}/bad.csv/r",
+            ],
+            "bad.csv: exists and is not a directory",
+        ),
+        (["train", "--model-dir", "{tmp}/bad.csv"], "bad.csv: exists and is not a directory"),
+        (["package", "--model", "{tmp}", "--out", "{tmp}/bad.csv/m.tar.gz"], "no such directory for --out"),
+        (
+            [
+                "sagemaker",
+                "transform",
+                "--model-data",
+                "s3://b/m.tar.gz",
+                "--csv",
+                "{tmp}/nocol.csv",
+                "--out",
+                "{tmp}",
+                "--bucket",
+                "bkt",
+            ],
+            "is a directory, expected a file path for --out",
+        ),
     ],
 )
 def test_user_mistakes(
@@ -187,6 +224,8 @@ def test_user_mistakes(
     (tmp_path / "v.pkl").write_bytes(b"not really")
     (tmp_path / "broken.zip").write_bytes(b"not a zip archive")
     (tmp_path / "dir.txt").mkdir()
+    (tmp_path / "dir.npz").mkdir()
+    (tmp_path / "labelled.csv").write_text("id,text,target\n1,fire,1\n")
     (tmp_path / "half.txt.gz").write_bytes(gzip.compress(b"fire 1 2\n" * 500)[:30])
     before = sorted(p.name for p in tmp_path.iterdir())
     code = main([a.replace("{tmp}", str(tmp_path)) for a in args])
@@ -286,3 +325,22 @@ def test_commands_that_need_no_model_start_no_tensorflow(
         assert done.returncode == code, (args, done.stderr[-1000:])
         tensorflow, pandas = done.stderr.split()[-2:]
         assert tensorflow == "False" and (pandas == "False" or not mistake), (args, done.stderr[-1000:])
+
+
+def test_predict_uses_the_highest_loadable_version_or_names_the_broken_one(
+    trained: tuple[Any, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result, _ = trained
+    base = tmp_path / "m"
+    shutil.copytree(result.version_dir, base / "1")
+    shutil.copytree(result.version_dir, base / "2")
+    for shard in (base / "2" / "variables").glob("variables.data-*"):
+        shard.unlink()  # version 2 half-copied: its index is there, its data is not
+    assert main(["predict", "--model", str(base), "Forest fire"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "label,probability,text"
+    shutil.copytree(result.version_dir, base / "3")
+    (base / "3" / "saved_model.pb").write_bytes(b"\x00 not a graph")  # complete files, corrupt graph
+    assert main(["predict", "--model", str(base), "Forest fire"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"tweetclf: error: {base / '3'}: cannot load this SavedModel (")
+    assert err.count("\n") == 1 and "Traceback" not in err

@@ -18,6 +18,7 @@ from tweet_classifier.versions import (
     TMP_PREFIX,
     check_model_base,
     complete_versions,
+    is_complete,
     numeric_versions,
     resolve_version,
     write_version,
@@ -28,6 +29,7 @@ def fake_build(directory: Path) -> None:
     (directory / "saved_model.pb").write_bytes(b"graph")
     (directory / "variables").mkdir()
     (directory / "variables" / "variables.index").write_bytes(b"index")
+    (directory / "variables" / "variables.data-00000-of-00001").write_bytes(b"data")
 
 
 def test_versions_count_up_and_resolve_to_the_highest(tmp_path: Path) -> None:
@@ -43,8 +45,22 @@ def test_versions_count_up_and_resolve_to_the_highest(tmp_path: Path) -> None:
     (base / "9" / "saved_model.pb").write_bytes(b"graph")  # half-copied: no variables index
     assert complete_versions(base) == [1, 2, 8]
     assert resolve_version(base) == base / "8"  # the highest complete one
-    with pytest.raises(ModelDirError, match=r"9: incomplete version \(no variables/variables.index\)"):
+    with pytest.raises(ModelDirError, match=r"9: incomplete version \(variables missing or unreadable\)"):
         resolve_version(base / "9")
+
+
+def test_a_version_needs_every_variables_shard(tmp_path: Path) -> None:
+    base = tmp_path / "m"
+    write_version(base, fake_build)
+    cut = base / "2"  # copied up to the index: the data shard never arrived
+    cut.mkdir()
+    fake_build(cut)
+    (cut / "variables" / "variables.data-00000-of-00001").unlink()
+    assert complete_versions(base) == [1] and resolve_version(base) == base / "1"
+    (cut / "variables" / "variables.data-00000-of-00002").write_bytes(b"one of two")
+    assert not is_complete(cut)  # two shards promised, one present
+    (cut / "variables" / "variables.data-00001-of-00002").write_bytes(b"two of two")
+    assert is_complete(cut) and resolve_version(base) == base / "2"
 
 
 def test_a_version_is_readable_by_other_users(tmp_path: Path) -> None:

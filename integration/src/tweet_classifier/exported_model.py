@@ -38,7 +38,13 @@ def load_signatures(version_dir: Path) -> Signatures:
     """``tf.saved_model.load`` a version; every signature must take one string tensor."""
     import tensorflow as tf
 
-    loaded = tf.saved_model.load(str(version_dir))
+    try:
+        loaded = tf.saved_model.load(str(version_dir))
+    except Exception as err:  # a corrupt graph or variables: say which version, not a TF traceback
+        reason = (str(err).strip().splitlines() or [type(err).__name__])[0][:300]
+        raise ModelDirError(
+            f"{version_dir}: cannot load this SavedModel ({type(err).__name__}: {reason})"
+        ) from None
     functions = dict(loaded.signatures)
     inputs = {}
     for name, fn in functions.items():

@@ -27,12 +27,20 @@ METADATA_FILE = Path("assets.extra") / "tweetclf.json"  # threshold, config, siz
 
 
 def is_complete(version_dir: Path) -> bool:
-    """Whether ``version_dir`` holds what loading needs: the graph and the variables' index.
+    """Whether ``version_dir`` holds what loading needs, readable: the graph, the variables' index
+    and every data shard the shard names promise (``variables.data-00000-of-00002`` -> 2).
 
     A copy or an export cut short lacks one of them; such a directory is never served.
     """
-    has_graph = any((version_dir / name).is_file() for name in MODEL_FILES)
-    return has_graph and (version_dir / VARIABLES_INDEX).is_file()
+    graphs = [version_dir / name for name in MODEL_FILES if (version_dir / name).is_file()]
+    index = version_dir / VARIABLES_INDEX
+    if not graphs or not index.is_file():
+        return False
+    shards = sorted(index.parent.glob("variables.data-*-of-*"))
+    promised = {int(p.name.rsplit("-of-", 1)[1]) for p in shards if p.name.rsplit("-of-", 1)[1].isdigit()}
+    if not shards or len(promised) != 1 or len(shards) != promised.pop():
+        return False
+    return all(os.access(p, os.R_OK) for p in (graphs[0], index, *shards))
 
 
 def read_metadata(version_dir: Path) -> dict[str, Any]:
@@ -83,7 +91,9 @@ def resolve_version(path: str | Path) -> Path:
     if not path.exists():
         raise ModelDirError(f"{path}: no such model directory")
     if any((path / name).is_file() for name in MODEL_FILES):
-        raise ModelDirError(f"{path}: incomplete version (no {VARIABLES_INDEX}); copied or exported in part?")
+        raise ModelDirError(
+            f"{path}: incomplete version (variables missing or unreadable); copied or exported in part?"
+        )
     versions = complete_versions(path)
     if not versions:
         raise ModelDirError(

@@ -19,6 +19,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from tweet_classifier.versions import read_metadata, resolve_version
 
     tweets = read_tweets(args.csv, labelled=True)
+    if args.report_dir is not None:
+        check_directory(args.report_dir, "--report-dir")  # before a model is looked for
     version_dir = resolve_version(args.model)
     report_dir = args.report_dir or Path("reports") / f"evaluate-{args.csv.stem}-v{version_dir.name}"
     check_directory(report_dir, "--report-dir")
