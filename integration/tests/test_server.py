@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -332,3 +333,67 @@ def test_load_32_clients(server: Served) -> None:
     rss_after = server.rss_kb()
     assert errors == [] and sum(counts) > 32
     assert rss_after - rss_before < 100_000, (rss_before, rss_after)  # KiB: no leak across the run
+
+
+PATHS = ["/v1/models/tweetclf:predict", "/invocations"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(depth=st.integers(1, 200_000), path=st.sampled_from(PATHS), kind=st.sampled_from("[{"))
+def test_any_nesting_depth_is_a_400_at_worst(server: Served, depth: int, path: str, kind: str) -> None:
+    inner = '{"a":' * depth + "1" + "}" * depth if kind == "{" else "[" * depth + "]" * depth
+    code, answer = server.request("POST", path, f'{{"instances": [{inner}]}}'.encode())
+    assert code == 400 and isinstance(answer, dict) and "error" in answer
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(digits=st.integers(1, 50_000), path=st.sampled_from(PATHS), where=st.sampled_from(["in", "beside"]))
+def test_integers_of_any_size_are_a_400_at_worst(server: Served, digits: int, path: str, where: str) -> None:
+    number = "9" * digits
+    body = f'{{"instances": [{number}]}}' if where == "in" else f'{{"instances": ["a"], "n": {number}}}'
+    code, answer = server.request("POST", path, body.encode())
+    assert code in (200, 400) and isinstance(answer, dict), answer
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+@pytest.mark.parametrize(
+    "path", ["/v1/models/tweetclf", "/v1/models/tweetclf:predict", "/ping", "/invocations", "/x"]
+)
+def test_every_error_body_is_json(server: Served, method: str, path: str) -> None:
+    code, answer = server.request(method, path, b"{}")
+    assert code in (404, 405) and isinstance(answer, dict) and answer["error"], answer
+
+
+def test_clients_that_lie_or_leave_are_dropped_quietly(server: Served) -> None:
+    before = server.log.read_text()
+    for announced, sent in ((1000, b'{"instanc'), (50, b""), (10**9, b"{" * 100)):
+        with socket.create_connection(("127.0.0.1", server.port)) as sock:
+            head = (
+                "POST /v1/models/tweetclf:predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            )
+            sock.sendall(head.encode() + f"Content-Length: {announced}\r\n\r\n".encode() + sent)
+    time.sleep(1.0)
+    assert server.request("GET", "/ping")[0] == 200  # still serving
+    new = server.log.read_text()[len(before) :]
+    assert "Traceback" not in new and '" 500 ' not in new, new
+
+
+def test_a_broken_pinned_version_answers_404_and_reports_why(trained, tmp_path: Path) -> None:
+    result, _ = trained
+    base = tmp_path / "tweetclf"
+    shutil.copytree(result.version_dir, base / "1")
+    shutil.copytree(result.version_dir, base / "2")
+    served = start_server(base, tmp_path)  # serves 2
+    try:
+        (base / "1" / "saved_model.pb").write_bytes(b"\x00 corrupt")  # an older version, broken on disk
+        code, answer = served.post("/v1/models/tweetclf/versions/1:predict", {"instances": ["a"]})
+        assert code == 404 and "version 1 of model tweetclf failed to load" in answer["error"]  # type: ignore[index]
+        code, status = served.request("GET", "/v1/models/tweetclf/versions/1")
+        entry = status["model_version_status"][0]  # type: ignore[index]
+        assert entry["state"] == "END" and entry["status"]["error_code"] == "UNKNOWN"
+        assert "cannot load this SavedModel" in entry["status"]["error_message"]
+        assert served.post("/v1/models/tweetclf:predict", {"instances": ["a"]})[0] == 200
+    finally:
+        served.proc.terminate()
+        served.proc.wait(timeout=30)
+    assert "Traceback" not in served.log.read_text()

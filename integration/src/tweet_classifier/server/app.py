@@ -13,7 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -175,6 +176,8 @@ async def models_route(request: Request) -> Response:
         return error(413, str(err))
     except BadRequestError as err:
         return error(400, str(err))
+    except ClientDisconnect:  # nobody is left to answer: no error to log
+        return Response(status_code=400)
     except Exception as err:  # a bug or a TF failure: say so in TF Serving's format, keep serving
         log.exception("request %s %s failed", request.method, request.url.path)
         return error(500, f"internal error: {type(err).__name__}")
@@ -206,9 +209,17 @@ async def invocations(request: Request) -> Response:
         return error(413, str(err))
     except BadRequestError as err:
         return error(400, str(err))
+    except ClientDisconnect:
+        return Response(status_code=400)
     except Exception as err:
         log.exception("request %s %s failed", request.method, request.url.path)
         return error(500, f"internal error: {type(err).__name__}")
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """The framework's own errors (unknown path, method not allowed) in our JSON shape."""
+    assert isinstance(exc, HTTPException)
+    return error(exc.status_code, f"{request.method} {request.url.path}: {exc.detail}")
 
 
 async def openapi(request: Request) -> Response:
@@ -268,6 +279,7 @@ def create_app(config: ServerConfig) -> ASGIApp:
             Route("/openapi.json", openapi, methods=["GET"]),
         ],
         lifespan=lifespan,
+        exception_handlers={HTTPException: http_error},
     )
     app.state.server = server
     return AccessLog(app)

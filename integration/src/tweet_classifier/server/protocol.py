@@ -69,13 +69,24 @@ def _texts(values: Any, input_name: str, limits: Limits, where: str) -> list[str
 
 def parse_json_body(body: bytes) -> Any:
     try:
-        return json.loads(body.decode("utf-8"))
+        text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise BadRequestError("the body is not valid UTF-8") from None
+    return load_json(text, "the body")
+
+
+def load_json(text: str, what: str) -> Any:
+    """``json.loads``, every failure a 400: bad syntax, nesting too deep, integers too long."""
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as err:
         raise BadRequestError(
-            f"the body is not valid JSON: {err.msg} at line {err.lineno} column {err.colno}"
+            f"{what} is not valid JSON: {err.msg} at line {err.lineno} column {err.colno}"
         ) from None
+    except RecursionError:
+        raise BadRequestError(f"{what} nests JSON arrays or objects too deeply") from None
+    except ValueError as err:  # e.g. an integer past Python's 4300-digit conversion limit
+        raise BadRequestError(f"{what} holds a value JSON cannot convert: {str(err)[:120]}") from None
 
 
 def parse_predict(body: bytes, input_name: str, limits: Limits) -> PredictRequest:
@@ -116,10 +127,7 @@ def parse_invocation(body: bytes, content_type: str, input_name: str, limits: Li
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
-            try:
-                values.append(json.loads(line))
-            except json.JSONDecodeError as err:
-                raise BadRequestError(f"line {number} is not valid JSON: {err.msg}") from None
+            values.append(load_json(line, f"line {number}"))
         return PredictRequest(_texts(values, input_name, limits, "lines"), False, "serving_default")
     if content_type == "text/csv":
         try:

@@ -90,28 +90,30 @@ class ModelStore:
         self.latest: LoadedVersion | None = None
 
     def refresh(self) -> LoadedVersion | None:
-        """Load the highest complete version if it is newer than the one served (blocking)."""
+        """Load the highest complete version newer than the one served (blocking); a version that
+        fails to load is remembered and the next lower one is tried."""
         candidates = [
             v
             for v in complete_versions(self.base)
             if v not in self._failed and self.only_version in (None, v)
         ]
-        if not candidates or (self.latest is not None and candidates[-1] <= self.latest.version):
-            return None
-        version = candidates[-1]
-        try:
-            loaded = load_version(self.base, version)
-        except Exception as err:  # a broken version must not take the server down
-            self._failed[version] = f"{type(err).__name__}: {err}"
-            log.error("version %s of %s failed to load: %s", version, self.name, self._failed[version])
-            return None
-        with self._lock:
-            self._loaded[version] = loaded
-            previous, self.latest = self.latest, loaded
-            if previous is not None:  # like TF Serving's default policy: keep only the latest loaded
-                self._loaded.pop(previous.version, None)
-        log.info("serving %s version %s from %s", self.name, version, loaded.path)
-        return loaded
+        for version in reversed(candidates):
+            if self.latest is not None and version <= self.latest.version:
+                return None
+            try:
+                loaded = load_version(self.base, version)
+            except Exception as err:  # a broken version must not take the server down
+                self._failed[version] = f"{type(err).__name__}: {err}"
+                log.error("version %s of %s failed to load: %s", version, self.name, self._failed[version])
+                continue
+            with self._lock:
+                self._loaded[version] = loaded
+                previous, self.latest = self.latest, loaded
+                if previous is not None:  # like TF Serving's default policy: keep only the latest loaded
+                    self._loaded.pop(previous.version, None)
+            log.info("serving %s version %s from %s", self.name, version, loaded.path)
+            return loaded
+        return None
 
     def get(self, name: str, version: int | None = None) -> LoadedVersion:
         if name != self.name:
@@ -125,9 +127,20 @@ class ModelStore:
         with self._lock:
             if version in self._loaded:
                 return self._loaded[version]
-        if not self._servable(version) or version in self._failed:
+        if version in self._failed:
+            raise ModelNotFoundError(
+                f"version {version} of model {name} failed to load: {self._failed[version]}"
+            )
+        if not self._servable(version):
             raise ModelNotFoundError(f"Servable not found for request: Specific({name}, {version})")
-        loaded = load_version(self.base, version)
+        try:
+            loaded = load_version(self.base, version)
+        except Exception as err:  # a broken pinned version: remembered, reported, never a 500
+            self._failed[version] = f"{type(err).__name__}: {err}"
+            log.error("version %s of %s failed to load: %s", version, self.name, self._failed[version])
+            raise ModelNotFoundError(
+                f"version {version} of model {name} failed to load: {self._failed[version]}"
+            ) from None
         with self._lock:
             return self._loaded.setdefault(version, loaded)
 
@@ -142,6 +155,9 @@ class ModelStore:
         if version is not None:
             with self._lock:
                 present = version in self._loaded
+            if version in self._failed:  # TF Serving's way: END, with the load error as the status
+                failed = {"error_code": "UNKNOWN", "error_message": self._failed[version]}
+                return [{"version": str(version), "state": "END", "status": failed}]
             if not present and not self._servable(version):
                 raise ModelNotFoundError(f"Could not find version {version} of model {name}")
             state = "AVAILABLE" if present else "END"
