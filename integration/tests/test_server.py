@@ -251,6 +251,8 @@ def test_client_speaks_both_apis(server: Served) -> None:
         st.dictionaries(
             st.sampled_from(["instances", "inputs", "signature_name"]), st.lists(st.text(max_size=20))
         ).map(lambda v: json.dumps(v).encode()),
+        st.integers(1, 5000).map(lambda n: b'{"instances": [' + b"[" * n + b"]" * n + b"]}"),  # deep
+        st.integers(4000, 6000).map(lambda n: b'{"instances": [' + b"7" * n + b"]}"),  # huge ints
     ),
     path=st.sampled_from(["/v1/models/tweetclf:predict", "/invocations"]),
     content_type=st.sampled_from(["application/json", "application/jsonlines", "text/csv", "text/plain"]),
@@ -259,6 +261,7 @@ def test_fuzz_never_5xx(server: Served, body: bytes, path: str, content_type: st
     code, _ = server.request("POST", path, body, content_type)
     assert code < 500
     assert server.proc.poll() is None
+    assert "Traceback" not in server.log.read_text()  # no client mistake is logged as a crash
 
 
 def test_hot_reload_without_failed_requests(trained, tmp_path: Path) -> None:
