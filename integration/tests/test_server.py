@@ -400,3 +400,39 @@ def test_a_broken_pinned_version_answers_404_and_reports_why(trained, tmp_path: 
         served.proc.terminate()
         served.proc.wait(timeout=30)
     assert "Traceback" not in served.log.read_text()
+
+
+def _scrape(server: Served) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """Every sample of /monitoring/prometheus/metrics, keyed by name and labels."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    with urllib.request.urlopen(server.url + "/monitoring/prometheus/metrics", timeout=30) as response:
+        assert response.headers["Content-Type"].startswith("text/plain")
+        text = response.read().decode("utf-8")
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+
+
+def test_metrics_count_what_is_served(server: Served) -> None:
+    def requests(route: str, status: str, version: str = "latest") -> float:
+        labels = (("model", "tweetclf"), ("route", route), ("status", status), ("version", version))
+        return before.get(("tweetclf_requests_total", labels), 0.0)
+
+    before = _scrape(server)
+    ok, bad = requests("predict", "200"), requests("predict", "400")
+    texts = before.get(("tweetclf_served_probability_count", (("model", "tweetclf"), ("version", "1"))), 0.0)
+    calls = before.get(("tweetclf_batch_size_count", ()), 0.0)
+    assert server.post("/v1/models/tweetclf:predict", {"instances": TWEETS[:3]})[0] == 200
+    assert server.post("/v1/models/tweetclf:predict", {"instances": [1]})[0] == 400
+    assert server.request("POST", "/invocations", b'{"instances": ["Forest fire"]}')[0] == 200
+    before, previous = _scrape(server), before
+    assert requests("predict", "200") == ok + 1 and requests("predict", "400") == bad + 1
+    assert requests("invocations", "200") >= 1
+    served = before[("tweetclf_served_probability_count", (("model", "tweetclf"), ("version", "1")))]
+    assert served == texts + 4  # 3 + 1 probabilities
+    assert before[("tweetclf_batch_size_count", ())] >= calls + 1  # batches may join the two
+    latency = ("tweetclf_request_latency_seconds_count", (("route", "predict"),))
+    assert before[latency] >= previous.get(latency, 0.0) + 2

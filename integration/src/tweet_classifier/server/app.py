@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tweet_classifier.server.batching import Batcher
 from tweet_classifier.server.config import ServerConfig
+from tweet_classifier.server.metrics import METRICS_PATH, Metrics
 from tweet_classifier.server.openapi import openapi_document
 from tweet_classifier.server.protocol import (
     BadRequestError,
@@ -52,6 +53,7 @@ class Server:
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
         self.store = ModelStore(config.base_path, config.model_name, config.only_version)
+        self.metrics = Metrics(config.model_name)
         self.executor = ThreadPoolExecutor(max_workers=config.threads, thread_name_prefix="predict")
         self.batchers: dict[tuple[int, str], Batcher] = {}
         self._retiring: set[asyncio.Task[None]] = set()  # referenced until done (asyncio keeps weak refs)
@@ -120,7 +122,9 @@ class Server:
         if batcher is not None:
             outputs = await batcher.submit(parsed.texts)
         else:
+            self.metrics.observe_batch(len(parsed.texts))
             outputs = await loop.run_in_executor(self.executor, model.predict, parsed.texts, parsed.signature)
+        self.metrics.observe_predictions(self.config.model_name, model.version, outputs)
         return format_predictions(outputs, parsed.columnar)
 
     def _batcher(self, model: LoadedVersion, signature: str) -> Batcher | None:
@@ -135,8 +139,13 @@ class Server:
             return batcher
         if any(version > model.version for version, _ in self.batchers):
             return None  # a newer version serves already; run this straggler alone
+
+        def call(texts: list[str]) -> dict[str, Any]:
+            self.metrics.observe_batch(len(texts))
+            return model.predict(texts, signature)
+
         batcher = Batcher(
-            lambda texts: model.predict(texts, signature),
+            call,
             self.executor,
             self.config.max_batch_size,
             self.config.batch_timeout_s,
@@ -222,6 +231,11 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return error(exc.status_code, f"{request.method} {request.url.path}: {exc.detail}")
 
 
+async def prometheus_metrics(request: Request) -> Response:
+    body, content_type = request.app.state.server.metrics.exposition()
+    return Response(body, media_type=content_type)
+
+
 async def openapi(request: Request) -> Response:
     return JSONResponse(openapi_document(request.app.state.server.config.model_name))
 
@@ -229,8 +243,9 @@ async def openapi(request: Request) -> Response:
 class AccessLog:
     """One log line per request: method, path, status, latency (ms)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
         self.app = app
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -248,14 +263,11 @@ class AccessLog:
         try:
             await self.app(scope, receive, send_status)
         finally:
+            seconds = time.perf_counter() - start
+            self.metrics.observe_request(scope["path"], status, seconds)
             client = scope.get("client") or ("-", 0)
             ACCESS.info(
-                '%s "%s %s" %s %.2fms',
-                client[0],
-                scope["method"],
-                scope["path"],
-                status,
-                (time.perf_counter() - start) * 1000,
+                '%s "%s %s" %s %.2fms', client[0], scope["method"], scope["path"], status, seconds * 1000
             )
 
 
@@ -277,9 +289,10 @@ def create_app(config: ServerConfig) -> ASGIApp:
             Route("/ping", ping, methods=["GET"]),
             Route("/invocations", invocations, methods=["POST"]),
             Route("/openapi.json", openapi, methods=["GET"]),
+            Route(METRICS_PATH, prometheus_metrics, methods=["GET"]),
         ],
         lifespan=lifespan,
         exception_handlers={HTTPException: http_error},
     )
     app.state.server = server
-    return AccessLog(app)
+    return AccessLog(app, server.metrics)

@@ -1,0 +1,98 @@
+"""Prometheus metrics of ``tweetclf serve``, at TF Serving's path ``/monitoring/prometheus/metrics``.
+
+Requests by model, version, route and status; latency per route; texts per model call; and the
+served probabilities per model version (a drift signal: their distribution moves when the
+tweets do).
+
+Example:
+
+>>> metrics = Metrics()
+>>> metrics.observe_request("/v1/models/tweetclf/versions/2:predict", 200, 0.004)
+>>> b'route="predict"' in metrics.exposition()[0]
+True
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+METRICS_PATH = "/monitoring/prometheus/metrics"
+_MODEL_ROUTE = re.compile(
+    r"^/v1/models/(?P<name>[^/:]+)(?:/versions/(?P<version>\d+))?(?P<tail>:predict|/metadata)?$"
+)
+_ROUTES = {
+    "/invocations": "invocations",
+    "/ping": "ping",
+    METRICS_PATH: "metrics",
+    "/openapi.json": "openapi",
+}
+_LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+_BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
+_PROBABILITY_BUCKETS = tuple(round(0.1 * i, 1) for i in range(1, 11))
+
+
+class Metrics:
+    """The server's counters and histograms, in a registry of their own (one per app)."""
+
+    def __init__(self, default_model: str = "tweetclf") -> None:
+        from prometheus_client import CollectorRegistry, Counter, Histogram
+
+        self.default_model = default_model
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "tweetclf_requests",
+            "HTTP requests answered, by model, version (or latest), route and status",
+            ["model", "version", "route", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "tweetclf_request_latency_seconds",
+            "time from request to answer, by route",
+            ["route"],
+            buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.batch_size = Histogram(
+            "tweetclf_batch_size", "texts per model call", buckets=_BATCH_BUCKETS, registry=self.registry
+        )
+        self.probability = Histogram(
+            "tweetclf_served_probability",
+            "probabilities served, by model and version (their distribution shows drift)",
+            ["model", "version"],
+            buckets=_PROBABILITY_BUCKETS,
+            registry=self.registry,
+        )
+
+    def observe_request(self, path: str, status: int, seconds: float) -> None:
+        model, version, route = self._labels(path)
+        self.requests.labels(model, version, route, str(status)).inc()
+        self.latency.labels(route).observe(seconds)
+
+    def observe_batch(self, size: int) -> None:
+        self.batch_size.observe(size)
+
+    def observe_predictions(self, model: str, version: int, outputs: dict[str, Any]) -> None:
+        probabilities = outputs.get("probability")
+        if probabilities is None:
+            return
+        histogram = self.probability.labels(model, str(version))
+        for value in probabilities.reshape(-1).tolist():
+            histogram.observe(value)
+
+    def exposition(self) -> tuple[bytes, str]:
+        """The text format body and its content type."""
+        from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+        return generate_latest(self.registry), CONTENT_TYPE_LATEST
+
+    def _labels(self, path: str) -> tuple[str, str, str]:
+        """(model, version, route) of a request path; unknown paths share one label set."""
+        match = _MODEL_ROUTE.match(path)
+        if match is not None:
+            tail = match["tail"]
+            route = "predict" if tail == ":predict" else "metadata" if tail == "/metadata" else "status"
+            return match["name"], match["version"] or "latest", route
+        route = _ROUTES.get(path, "other")
+        model = self.default_model if route == "invocations" else ""
+        return model, "latest" if model else "", route
