@@ -436,3 +436,23 @@ def test_metrics_count_what_is_served(server: Served) -> None:
     assert before[("tweetclf_batch_size_count", ())] >= calls + 1  # batches may join the two
     latency = ("tweetclf_request_latency_seconds_count", (("route", "predict"),))
     assert before[latency] >= previous.get(latency, 0.0) + 2
+
+
+def test_clients_cannot_grow_the_metric_label_sets() -> None:
+    from tweet_classifier.server.metrics import Metrics
+
+    metrics = Metrics("tweetclf")
+    for i in range(200):  # failed requests name whatever model and version the client likes
+        metrics.observe_request(f"/v1/models/m{i}/versions/{i}:predict", 404, 0.001)
+        metrics.observe_request(f"/v1/models/tweetclf/versions/{1000 + i}", 404, 0.001)
+        metrics.observe_request(f"/random/{i}", 404, 0.001)
+    metrics.observe_request("/v1/models/tweetclf/versions/3:predict", 200, 0.001)
+    series = {
+        tuple(sorted(sample.labels.items()))
+        for family in metrics.registry.collect()
+        if family.name == "tweetclf_requests"
+        for sample in family.samples
+        if sample.name == "tweetclf_requests_total"
+    }
+    versions = {dict(labels)["version"] for labels in series}
+    assert len(series) == 4 and versions == {"pinned", "3", ""}, series

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sagemaker_launcher import EXIT_USAGE, run_main
+from sagemaker_launcher import EXIT_USAGE, installed_version, run_main
 from tweet_classifier.commands import cmd_evaluate, cmd_package, cmd_predict, cmd_train, cmd_vectors_convert
 from tweet_classifier.config import TrainConfig
 from tweet_classifier.errors import user_errors
@@ -36,7 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {installed_version('tweet-classifier')}"
+    )
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     _add_train(sub)
     _add_evaluate(sub)
@@ -144,16 +146,6 @@ def _add_package(sub: Any) -> None:
 def _print_help(parser: argparse.ArgumentParser) -> int:
     parser.print_help()
     return EXIT_USAGE
-
-
-def package_version() -> str:
-    """The installed tweet-classifier version (``--version``)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("tweet-classifier")
-    except PackageNotFoundError:
-        return "unknown"
 
 
 if __name__ == "__main__":

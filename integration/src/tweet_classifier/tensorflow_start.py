@@ -7,19 +7,15 @@ import sys
 
 
 def start_tensorflow(tf_threads: int | None = None) -> None:
-    """Start TensorFlow quietly, once a command has checked its arguments and needs it."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    quiet_tensorflow_start(tf_threads)
-
-
-def quiet_tensorflow_start(tf_threads: int | None = None) -> None:
-    """Import TensorFlow and start its devices with C-level stderr silenced.
+    """Import TensorFlow and start its devices with C-level stderr silenced, once a command has
+    checked its arguments and needs it.
 
     TensorFlow 2.21 prints oneDNN/CUDA notices straight to file descriptor 2 before its
     logging honours ``TF_CPP_MIN_LOG_LEVEL``; users should see our output, not those.
     ``TWEETCLF_TF_LOGS=1`` keeps them. ``tf_threads`` (``serve --tf-threads``) is applied
     here, because TensorFlow fixes its thread pools when its devices start.
     """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     if os.environ.get("TWEETCLF_TF_LOGS") or "tensorflow" in sys.modules:
         return
     sys.stderr.flush()

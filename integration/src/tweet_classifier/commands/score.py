@@ -22,8 +22,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.report_dir is not None:
         check_directory(args.report_dir, "--report-dir")  # before a model is looked for
     version_dir = resolve_version(args.model)
-    report_dir = args.report_dir or Path("reports") / f"evaluate-{args.csv.stem}-v{version_dir.name}"
-    check_directory(report_dir, "--report-dir")
+    report_dir = args.report_dir
+    if report_dir is None:  # the default names the version, so it is known only now
+        report_dir = Path("reports") / f"evaluate-{args.csv.stem}-v{version_dir.name}"
+        check_directory(report_dir, "--report-dir")
     if read_metadata(version_dir).get("source_fingerprint") == tweets.fingerprint():
         print(
             f"warning: {args.csv} holds the tweets this model was trained on; "

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import gc
 import logging
-import re
 import time
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
@@ -24,6 +23,7 @@ from tweet_classifier.server.config import ServerConfig
 from tweet_classifier.server.metrics import METRICS_PATH, Metrics
 from tweet_classifier.server.openapi import openapi_document
 from tweet_classifier.server.protocol import (
+    MODEL_PATH,
     BadRequestError,
     PredictRequest,
     UnsupportedMediaTypeError,
@@ -36,7 +36,6 @@ from tweet_classifier.server.store import LoadedVersion, ModelNotFoundError, Mod
 log = logging.getLogger("tweetclf.serve")
 ACCESS = logging.getLogger("tweetclf.access")
 DRAIN_BYTES = 64 * 1024 * 1024
-MODEL_PATH = re.compile(r"^(?P<name>[^/:]+)(?:/versions/(?P<version>[0-9]+))?(?P<tail>/metadata|:predict)?$")
 
 
 class PayloadTooLargeError(ValueError):

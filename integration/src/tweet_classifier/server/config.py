@@ -64,9 +64,10 @@ class ServerConfig:
         """The base path the store watches (the parent of a version dir given as the model)."""
         return self.model_base.parent if self.only_version is not None else self.model_base
 
-    @property
+    @functools.cached_property
     def only_version(self) -> int | None:
-        """The version when the model given is one version dir (``base/<N>`` with a SavedModel)."""
+        """The version when the model given is one version dir (``base/<N>`` with a SavedModel);
+        looked up once (it reads the disk)."""
         from tweet_classifier.versions import is_complete
 
         model = self.model_base

@@ -14,13 +14,12 @@ True
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from tweet_classifier.server.protocol import MODEL_PATH
+
 METRICS_PATH = "/monitoring/prometheus/metrics"
-_MODEL_ROUTE = re.compile(
-    r"^/v1/models/(?P<name>[^/:]+)(?:/versions/(?P<version>\d+))?(?P<tail>:predict|/metadata)?$"
-)
+MODELS_PREFIX = "/v1/models/"
 _ROUTES = {
     "/invocations": "invocations",
     "/ping": "ping",
@@ -65,7 +64,7 @@ class Metrics:
         )
 
     def observe_request(self, path: str, status: int, seconds: float) -> None:
-        model, version, route = self._labels(path)
+        model, version, route = self._labels(path, ok=status < 400)
         self.requests.labels(model, version, route, str(status)).inc()
         self.latency.labels(route).observe(seconds)
 
@@ -86,13 +85,19 @@ class Metrics:
 
         return generate_latest(self.registry), CONTENT_TYPE_LATEST
 
-    def _labels(self, path: str) -> tuple[str, str, str]:
-        """(model, version, route) of a request path; unknown paths share one label set."""
-        match = _MODEL_ROUTE.match(path)
+    def _labels(self, path: str, ok: bool) -> tuple[str, str, str]:
+        """(model, version, route) of a request path. A failed request's model and version come
+        from the client, so they are bounded (any other model is "unknown", a pinned version
+        "pinned"): a client cannot grow the label sets without end."""
+        match = MODEL_PATH.match(path[len(MODELS_PREFIX) :]) if path.startswith(MODELS_PREFIX) else None
         if match is not None:
             tail = match["tail"]
             route = "predict" if tail == ":predict" else "metadata" if tail == "/metadata" else "status"
-            return match["name"], match["version"] or "latest", route
+            model, version = match["name"], match["version"] or "latest"
+            if not ok:
+                model = model if model == self.default_model else "unknown"
+                version = version if version == "latest" else "pinned"
+            return model, version, route
         route = _ROUTES.get(path, "other")
         model = self.default_model if route == "invocations" else ""
         return model, "latest" if model else "", route

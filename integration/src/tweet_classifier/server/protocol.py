@@ -5,10 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+# what follows /v1/models/ in TF Serving's REST paths: NAME[/versions/N][:predict|/metadata]
+MODEL_PATH = re.compile(r"^(?P<name>[^/:]+)(?:/versions/(?P<version>[0-9]+))?(?P<tail>/metadata|:predict)?$")
 
 
 class BadRequestError(ValueError):

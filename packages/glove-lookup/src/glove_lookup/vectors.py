@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import pickle
 import tempfile
@@ -285,7 +286,7 @@ def _broken(err: BaseException) -> str:
     """One line for a broken file's error: what it is and what Python said."""
     if isinstance(err, zipfile.BadZipFile):
         return f"not a readable zip archive ({err})"
-    if isinstance(err, (EOFError, zlib.error)) or type(err).__name__ == "BadGzipFile":
+    if isinstance(err, (EOFError, zlib.error, gzip.BadGzipFile)):
         return f"truncated or corrupt compressed data ({err or type(err).__name__})"
     if isinstance(err, OSError) and err.strerror:
         return f"cannot read the file ({err.strerror})"

@@ -13,6 +13,7 @@ from sagemaker_launcher.cli_tools import (
     add_config_options,
     aws_config,
     config_from_args,
+    installed_version,
     run_main,
 )
 from sagemaker_launcher.config import DEFAULT_FRAMEWORK_VERSION
@@ -20,20 +21,13 @@ from sagemaker_launcher.errors import LauncherError
 from sagemaker_launcher.training import TrainSpec
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("sagemaker-launcher")
-    except PackageNotFoundError:
-        return "unknown"
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sagemaker-launch", description="S3 staging and SageMaker endpoints."
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {installed_version('sagemaker-launcher')}"
+    )
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     stage = sub.add_parser("stage", help="upload files/dirs to s3://BUCKET/PREFIX (skips identical objects)")

@@ -53,6 +53,20 @@ def aws_config(args: argparse.Namespace) -> AwsConfig:
     )
 
 
+def installed_version(distribution: str) -> str:
+    """The installed version of ``distribution`` (what ``--version`` prints), else ``"unknown"``.
+
+    >>> installed_version("no-such-distribution")
+    'unknown'
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def parse_bool(text: str) -> bool:
     """``true/false``, ``yes/no``, ``on/off``, ``1/0`` (SageMaker passes booleans as text).
 
