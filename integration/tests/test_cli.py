@@ -212,6 +212,7 @@ def test_loading_a_text_file_shows_a_progress_bar_on_a_terminal(tmp_path: Path) 
             ],
             "is a directory, expected a file path for --out",
         ),
+        (["predict", "--model", "{tmp}", "--explain", "--csv", "{tmp}/nocol.csv"], "--explain takes TEXT"),
     ],
 )
 def test_user_mistakes(

@@ -53,7 +53,12 @@ def test_report_and_layout(trained) -> None:
     assert metrics["export_bytes"] > metrics["vectors_raw_bytes"] > 0
     assert metrics["config"]["model"] == "hybrid" and "linear" in metrics["members"]
     assert sum(map(sum, metrics["confusion"])) == metrics["valid_rows"]
-    for png in ("learning_curves.png", "confusion_matrix.png", "precision_recall.png"):
+    for png in (
+        "learning_curves.png",
+        "confusion_matrix.png",
+        "precision_recall.png",
+        "explained_errors.png",
+    ):
         assert (report / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     losses = metrics["history"]["val_loss"]
     assert metrics["best_epoch"] == losses.index(min(losses)) + 1  # the epoch early stopping restored

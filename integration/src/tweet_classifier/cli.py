@@ -106,6 +106,11 @@ def _add_predict(sub: Any) -> None:
     predict.add_argument(
         "--batch-size", type=int, default=256, help="texts per model call (default: %(default)s)"
     )
+    predict.add_argument(
+        "--explain",
+        action="store_true",
+        help="with TEXT arguments: each word's contribution to the probability (default: off)",
+    )
     predict.set_defaults(handler=cmd_predict)
 
 

@@ -59,6 +59,52 @@ def load_signatures(version_dir: Path) -> Signatures:
     return Signatures(functions, inputs, loaded)
 
 
+@dataclass(frozen=True)
+class Explanation:
+    """One text's answer from the ``explain`` signature (see :mod:`tweet_classifier.explain`)."""
+
+    text: str
+    probability: float
+    label: int
+    words: list[str]
+    tokens: list[str]
+    oov: list[bool]
+    contribution: list[float]  # probability minus that of the text without the word
+
+    def strongest(self, count: int = 3) -> list[tuple[str, float]]:
+        """The ``count`` words that move the probability most, either way, strongest first.
+
+        >>> Explanation("a b c", 0.9, 1, ["a", "b", "c"], ["a", "b", "c"], [False] * 3,
+        ...             [0.1, -0.4, 0.2]).strongest(2)
+        [('b', -0.4), ('c', 0.2)]
+        """
+        pairs = sorted(zip(self.words, self.contribution, strict=True), key=lambda pair: -abs(pair[1]))
+        return pairs[:count]
+
+
+def explain_texts(signatures: Signatures, texts: Sequence[str], batch_size: int = 64) -> list[Explanation]:
+    """Run a version's ``explain`` signature on ``texts``, ``batch_size`` at a time."""
+    found = []
+    for start in range(0, len(texts), batch_size):
+        chunk = list(texts[start : start + batch_size])
+        out = signatures.call(chunk, "explain")
+        for i, text in enumerate(chunk):
+            words = [w.decode("utf-8", "replace") for w in out["words"][i]]
+            n = sum(1 for w in words if w)  # rows are padded with ""
+            found.append(
+                Explanation(
+                    text,
+                    float(out["probability"][i]),
+                    int(out["label"][i]),
+                    words[:n],
+                    [t.decode("utf-8", "replace") for t in out["tokens"][i][:n]],
+                    [bool(v) for v in out["oov"][i][:n]],
+                    [float(v) for v in out["contribution"][i][:n]],
+                )
+            )
+    return found
+
+
 class ExportedModel:
     """A loaded SavedModel version: ``predict(texts) -> (probabilities, labels)``.
 
@@ -78,6 +124,15 @@ class ExportedModel:
     def threshold(self) -> float | None:
         value = self.metadata.get("threshold")
         return float(value) if value is not None else None
+
+    def explain(self, texts: Sequence[str], batch_size: int = 64) -> list[Explanation]:
+        """Each text's words and their contributions (the version's ``explain`` signature)."""
+        if "explain" not in self.signatures.functions:
+            raise ModelDirError(
+                f"{self.version_dir}: exported before explanations (no explain signature); "
+                "train it again to explain its predictions"
+            )
+        return explain_texts(self.signatures, texts, batch_size)
 
     def predict(
         self, texts: Sequence[str], batch_size: int = 256, progress: bool = False

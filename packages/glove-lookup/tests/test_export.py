@@ -102,3 +102,24 @@ def test_graph_stays_small_while_vectors_are_large(glove: WordVectors, tmp_path:
     assert total <= 1.1 * raw, (total, raw)
     vocabulary = (export_dir / "assets" / "vocabulary.txt").read_text(encoding="utf-8").split("\n")
     assert vocabulary[:3] == ["the", ",", "."] and len(vocabulary) == len(glove) + 1
+
+
+def test_more_signatures_share_the_input_and_the_variables(tmp_path: Path) -> None:
+    """``signatures`` adds functions of the same text input; the variables are saved once."""
+    vectors = WordVectors(["fire", "near"], [[1.0, 0.0], [0.0, 2.0]])
+    text = keras.Input(shape=(), dtype="string", name="text")
+    lookup = GloveLookup(vectors, sequence_length=3)
+    model = keras.Model(text, keras.layers.GlobalAveragePooling1D()(lookup(text)))
+
+    def known(texts: tf.Tensor) -> dict[str, tf.Tensor]:
+        tokens = tf.strings.split(texts).to_tensor("")
+        return {"known": lookup.in_vocabulary(tokens), "mean": model(texts)}
+
+    out = export_saved_model(model, tmp_path / "1", signatures={"known": known})
+    loaded = tf.saved_model.load(str(out))
+    assert sorted(loaded.signatures) == ["known", "serving_default"]
+    answer = loaded.signatures["known"](text=tf.constant(["fire ronge near", "near"]))
+    assert answer["known"].numpy().tolist() == [[True, False, True], [True, False, False]]
+    default = loaded.signatures["serving_default"](text=tf.constant(["fire ronge near", "near"]))
+    np.testing.assert_allclose(answer["mean"].numpy(), default["outputs"].numpy())
+    assert len(tf.train.list_variables(str(out / "variables" / "variables"))) == 2  # embeddings + graph

@@ -8,11 +8,15 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tweet_classifier.commands.paths import check_directory, check_writable
 from tweet_classifier.errors import TweetClassifierError
 from tweet_classifier.tensorflow_start import start_tensorflow
 from tweet_classifier.tweets import read_tweets
+
+if TYPE_CHECKING:
+    from tweet_classifier.exported_model import Explanation
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -57,6 +61,8 @@ def cmd_predict(args: argparse.Namespace) -> int:
         raise TweetClassifierError("give either TEXT arguments or --csv FILE (with --out for a submission)")
     if args.out and not args.csv:
         raise TweetClassifierError("--out needs --csv")
+    if args.explain and args.csv:
+        raise TweetClassifierError("--explain takes TEXT arguments, not --csv")
     if args.batch_size < 1:
         raise TweetClassifierError(f"--batch-size must be >= 1, got {args.batch_size}")
     tweets = read_tweets(args.csv, labelled=False, allow_empty_text=True) if args.csv else None
@@ -70,6 +76,9 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
     model = ExportedModel(version_dir)
     texts = tweets.texts if tweets else list(args.texts)
+    if args.explain:
+        print_explanations(model.explain(texts, batch_size=args.batch_size), model.threshold)
+        return 0
     probability, labels = model.predict(
         texts, batch_size=args.batch_size, progress=bool(tweets) and sys.stderr.isatty()
     )
@@ -84,6 +93,22 @@ def cmd_predict(args: argparse.Namespace) -> int:
         row = [int(label), f"{p:.4f}", text]
         writer.writerow([ids[i], *row] if ids else row)
     return 0
+
+
+def print_explanations(explanations: list[Explanation], threshold: float | None) -> None:
+    """Each text's label and probability, then its words with their contributions."""
+    cutoff = 0.5 if threshold is None else threshold
+    for number, found in enumerate(explanations):
+        if number:
+            print()
+        print(found.text)
+        print(f"label {found.label}  probability {found.probability:.4f}  (threshold {cutoff:.2f})")
+        width = max((len(word) for word in found.words), default=4)
+        print(f"  {'word':<{width}}  contribution")
+        for word, change, oov in zip(found.words, found.contribution, found.oov, strict=True):
+            bar = ("+" if change > 0 else "-") * min(round(abs(change) * 40), 40)
+            note = "  (not in GloVe)" if oov else ""
+            print(f"  {word:<{width}}  {change:+.4f} {bar}{note}")
 
 
 def write_submission(path: Path, ids: list[str], labels: object) -> None:

@@ -30,6 +30,7 @@ class Evaluation:
     history: dict[str, list[float]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     notes: dict[str, Any] = field(default_factory=dict)  # extra figures for metrics.json
+    valid_texts: list[str] = field(default_factory=list)  # the validation tweets (for the errors page)
 
 
 @dataclass

@@ -72,6 +72,7 @@ def fit_recurrent(
         history=history,
         timings={"prepare_s": prepared - started, "train_s": trained - prepared},
         notes=notes,
+        valid_texts=list(split.valid["text"]),
     )
 
 

@@ -127,8 +127,27 @@ def _export(
             history=history,
             extra=extra,
         )
+        _explain_errors(directory, evaluation)
 
     return write_version(model_dir, build), sizes
+
+
+def _explain_errors(directory: Path, evaluation: Evaluation) -> None:
+    """The report's page on the validation mistakes, explained by the version just written."""
+    from tweet_classifier.explained_errors import ERRORS_PAGE, mistakes, write_errors_page
+    from tweet_classifier.exported_model import explain_texts, load_signatures
+
+    if not evaluation.valid_texts:  # the linear model alone is scored out of fold: no split
+        return
+    positives, negatives = mistakes(
+        evaluation.valid_texts, evaluation.valid_y, evaluation.probability, evaluation.threshold
+    )
+    signatures = load_signatures(directory)
+    write_errors_page(
+        directory / REPORT_DIR / ERRORS_PAGE,
+        explain_texts(signatures, positives),
+        explain_texts(signatures, negatives),
+    )
 
 
 def _raw_sizes(lookups: Lookups, linear: LinearMember | None) -> dict[str, int]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ def export_saved_model(
     input_name: str = "text",
     serve: Callable[[tf.Tensor], dict[str, tf.Tensor]] | None = None,
     signature_name: str = "serving_default",
+    signatures: Mapping[str, Callable[[tf.Tensor], dict[str, tf.Tensor]]] | None = None,
 ) -> Path:
     """Write ``model`` as a SavedModel whose ``signature_name`` takes ``input_name``: string ``[None]``.
 
@@ -27,6 +28,7 @@ def export_saved_model(
     variable twice (Keras wrapper + TF variable: a 2x larger export). Variables
     are saved once, through the endpoint that uses them. ``serve`` maps the text
     tensor to a dict of named outputs; by default ``{"outputs": model(text)}``.
+    ``signatures`` adds more signatures, each a function of the same text input.
     The SavedModel loads without this package (only core TF ops).
 
     Example:
@@ -47,11 +49,11 @@ def export_saved_model(
     archive = keras.export.ExportArchive()
     for resource in lookup_resources(model):
         archive.track(resource)
-    archive.add_endpoint(
-        signature_name,
-        serve or default_serve,
-        input_signature=[tf.TensorSpec([None], tf.string, name=input_name)],
-    )
+    endpoints = {signature_name: serve or default_serve, **(signatures or {})}
+    for name, function in endpoints.items():
+        archive.add_endpoint(
+            name, function, input_signature=[tf.TensorSpec([None], tf.string, name=input_name)]
+        )
     target = Path(path)
     archive.write_out(str(target), verbose=False)
     return target

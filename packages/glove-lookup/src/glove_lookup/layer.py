@@ -189,6 +189,18 @@ class GloveLookup(keras.layers.Layer):
         ids = tf.where(rows < 0, tf.constant(OOV_ID, tf.int64), rows + FIRST_WORD_ID)
         return tf.where(tokens == "", tf.constant(PAD_ID, tf.int64), ids)
 
+    def in_vocabulary(self, tokens: Any) -> tf.Tensor:
+        """bool, same shape as ``tokens`` (standardised tokens): the token has a vector.
+
+        >>> from glove_lookup import WordVectors
+        >>> layer = GloveLookup(WordVectors(["fire", "near"], [[1.0], [2.0]]), sequence_length=4)
+        >>> layer.in_vocabulary(tf.constant(["fire", "ronge"])).numpy().tolist()
+        [True, False]
+        """
+        if self._table is None:
+            raise GloveLookupError("this GloveLookup has no vocabulary yet (restore it with load_assets)")
+        return self._table.lookup(tf.convert_to_tensor(tokens, tf.string)) >= 0
+
     def _ids(self, inputs: Any) -> tf.Tensor:
         """Token ids from raw strings, or integer ids passed through (checked for shape)."""
         tensor = inputs if isinstance(inputs, tf.Tensor) else tf.convert_to_tensor(inputs)

@@ -1,0 +1,104 @@
+"""The ``explain`` signature: how much each word of a tweet moves its probability, in the graph.
+
+A word's contribution is the probability of the tweet minus the probability of the same
+tweet with that word left out (the blank-separated words joined by one blank), both from
+the exported model itself: every member (LSTMs, n-gram TF-IDF, pooled vectors) sees the
+shortened text exactly as ``serving_default`` would, so a client can check any contribution
+by sending the shortened text. All variants of a batch go through the model in one call.
+
+Outputs, for ``text: string[batch]`` (``words`` wide: the most words of a text in the batch,
+at most :data:`MAX_WORDS`, shorter rows padded with ``""`` / ``False`` / ``0``):
+
+- ``probability`` float32 ``[batch]`` and ``label`` int64 ``[batch]``: as ``serving_default``;
+- ``words`` string ``[batch, words]``: the text's blank-separated words, as written;
+- ``tokens`` string ``[batch, words]``: each word after the lookup's standardisation
+  (``"#wildfire"`` -> ``"# wildfire"``; ``""`` for a word it drops, such as a URL);
+- ``oov`` bool ``[batch, words]``: one of the word's tokens has no GloVe vector;
+- ``contribution`` float32 ``[batch, words]``: the change in probability the word makes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import keras
+import tensorflow as tf
+
+from glove_lookup import GloveLookup, standardize
+
+MAX_WORDS = 64  # words explained per text; later words are not listed (tweets have about 15)
+EXPLAIN_OUTPUTS = ("probability", "label", "words", "tokens", "oov", "contribution")
+
+
+def lookup_of(model: keras.Model) -> GloveLookup | None:
+    """The first :class:`GloveLookup` inside ``model`` (the one the LSTMs read), if any."""
+    for layer in model._flatten_layers(include_self=False):
+        if isinstance(layer, GloveLookup):
+            return layer
+    return None
+
+
+def explain_function(
+    text_model: keras.Model, threshold: float
+) -> Callable[[tf.Tensor], dict[str, tf.Tensor]]:
+    """The ``explain`` signature's function for ``text_model`` (raw strings -> probability)."""
+    lookup = lookup_of(text_model)
+    cutoff = tf.constant(threshold, tf.float32)
+
+    def probabilities(texts: tf.Tensor) -> tf.Tensor:
+        return tf.reshape(text_model(texts, training=False), [-1])
+
+    def explain(text: tf.Tensor) -> dict[str, tf.Tensor]:
+        words = tf.strings.split(text)  # ragged [batch, (words)]
+        rows, position, without = _leave_one_out(words)
+        scores = probabilities(tf.concat([text, without], axis=0))
+        batch = tf.shape(text)[0]
+        probability = scores[:batch]
+        change = tf.gather(probability, rows) - scores[batch:]
+        shown = words[:, :MAX_WORDS]
+        tokens, oov = _word_tokens(shown.flat_values, lookup)
+
+        def dense(values: tf.Tensor, default: Any) -> tf.Tensor:
+            return shown.with_flat_values(values).to_tensor(default)
+
+        contribution = tf.scatter_nd(
+            tf.stack([rows, position], axis=1),
+            change,
+            tf.cast(tf.stack([batch, tf.shape(dense(tokens, ""))[1]]), tf.int64),
+        )
+        return {
+            "probability": probability,
+            "label": tf.cast(probability >= cutoff, tf.int64),
+            "words": shown.to_tensor(""),
+            "tokens": dense(tokens, ""),
+            "oov": dense(oov, False),
+            "contribution": contribution,
+        }
+
+    return explain
+
+
+def _leave_one_out(words: tf.RaggedTensor) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
+    """For each of the first :data:`MAX_WORDS` words of each text: its row, its position, and
+    its text without it (the other words joined by one blank)."""
+    rows = words.value_rowids()
+    position = tf.range(tf.size(rows, out_type=tf.int64)) - tf.gather(words.row_starts(), rows)
+    explained = position < MAX_WORDS
+    rows, position = tf.boolean_mask(rows, explained), tf.boolean_mask(position, explained)
+    others = tf.gather(words, rows)  # ragged [variants, (words of that text)]
+    keep = tf.not_equal(tf.ragged.range(others.row_lengths()), tf.expand_dims(position, 1))
+    without = tf.strings.reduce_join(tf.ragged.boolean_mask(others, keep), axis=1, separator=" ")
+    return rows, position, without
+
+
+def _word_tokens(words: tf.Tensor, lookup: GloveLookup | None) -> tuple[tf.Tensor, tf.Tensor]:
+    """Each word's standardised tokens (joined by a blank) and whether one is out of vocabulary."""
+    mode = lookup.standardize if lookup is not None else "tweet"
+    tokens = tf.strings.split(standardize(words, mode))
+    if lookup is None:  # a linear model without GloVe: no word is "out of" a vocabulary it lacks
+        oov = tf.zeros_like(words, tf.bool)
+    else:
+        known = tf.ragged.map_flat_values(lookup.in_vocabulary, tokens)
+        oov = tf.reduce_any(tf.logical_not(known), axis=1)
+    return tf.strings.reduce_join(tokens, axis=1, separator=" "), oov
