@@ -27,7 +27,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
 
-$(VENV)/.setup-done: $(BIN)/python packages/*/pyproject.toml Makefile
+$(VENV)/.setup-done: $(BIN)/python packages/*/pyproject.toml integration/pyproject.toml Makefile
 	$(UV) pip install $(QUIET) --python $(BIN)/python $(PACKAGES) $(DEV_TOOLS)
 	touch $@
 

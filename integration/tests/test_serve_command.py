@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
 from conftest import tweetclf
 
 LOGGED = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [\w.]+ (DEBUG|INFO|WARNING|ERROR|CRITICAL) ")
@@ -99,29 +100,31 @@ def test_an_empty_base_says_what_it_waits_for(trained, tmp_path: Path) -> None:
         stop(proc)
 
 
-def test_a_busy_or_impossible_port_is_one_line_before_any_model_loads(tmp_path: Path) -> None:
+@pytest.mark.parametrize("flag", ["--port", "--grpc-port"])
+def test_a_busy_or_impossible_port_is_one_line_before_any_model_loads(tmp_path: Path, flag: str) -> None:
     (tmp_path / "base").mkdir()
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
+        ports = ["--port", str(port)] if flag == "--port" else ["--port", "0", "--grpc-port", str(port)]
         started = time.monotonic()
         done = subprocess.run(
             [sys.executable, "-c", "import sys; from tweet_classifier.cli import main; "
              "code = main(sys.argv[1:]); print('tensorflow' in sys.modules, file=sys.stderr); sys.exit(code)",
-             "serve", "--model", str(tmp_path / "base"), "--port", str(port)],
+             "serve", "--model", str(tmp_path / "base"), *ports],
             capture_output=True, text=True, timeout=120,
         )  # fmt: skip
     assert done.returncode == 2
     line, started_tf = done.stderr.splitlines()
-    assert line == f"tweetclf: error: port {port} on 127.0.0.1 is already in use; pick another with --port"
+    assert line == f"tweetclf: error: port {port} on 127.0.0.1 is already in use; pick another with {flag}"
     assert started_tf == "False" and time.monotonic() - started < 30
     for bad in ("99999", "-1", "http"):
         refused = subprocess.run(
-            [*tweetclf(), "serve", "--model", str(tmp_path / "base"), "--port", bad],
+            [*tweetclf(), "serve", "--model", str(tmp_path / "base"), flag, bad],
             capture_output=True, text=True, timeout=120,
         )  # fmt: skip
-        assert refused.returncode == 2 and "argument --port: " in refused.stderr, refused.stderr
+        assert refused.returncode == 2 and f"argument {flag}: " in refused.stderr, refused.stderr
 
 
 def test_serve_help_names_model() -> None:

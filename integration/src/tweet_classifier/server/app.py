@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import gc
 import logging
-import time
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -16,8 +15,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp
 
+from tweet_classifier.server.access_log import AccessLog
 from tweet_classifier.server.batching import Batcher
 from tweet_classifier.server.config import ServerConfig
 from tweet_classifier.server.metrics import METRICS_PATH, Metrics
@@ -114,17 +114,28 @@ class Server:
         return b"".join(chunks)
 
     async def predict(self, model: LoadedVersion, parsed: PredictRequest, pinned: bool) -> dict[str, Any]:
-        if parsed.signature not in model.signatures:
-            raise BadRequestError(f'Serving signature name: "{parsed.signature}" not found in signature def')
+        """A REST answer: the signature's outputs in TF Serving's row or columnar JSON."""
+        return format_predictions(
+            await self.run(model, parsed.texts, parsed.signature, pinned), parsed.columnar
+        )
+
+    async def run(
+        self, model: LoadedVersion, texts: list[str], signature: str, pinned: bool
+    ) -> dict[str, Any]:
+        """``signature`` on ``texts`` (batched with other requests unless ``pinned``), for every API."""
+        if signature not in model.signatures:
+            raise BadRequestError(f'Serving signature name: "{signature}" not found in signature def')
         loop = asyncio.get_running_loop()
-        batcher = self._batcher(model, parsed.signature) if self.config.batching and not pinned else None
+        # explain's rows are as wide as the longest text of the call: never mix requests in one
+        batched = self.config.batching and not pinned and signature == "serving_default"
+        batcher = self._batcher(model, signature) if batched else None
         if batcher is not None:
-            outputs = await batcher.submit(parsed.texts)
+            outputs = await batcher.submit(texts)
         else:
-            self.metrics.observe_batch(len(parsed.texts))
-            outputs = await loop.run_in_executor(self.executor, model.predict, parsed.texts, parsed.signature)
+            self.metrics.observe_batch(len(texts))
+            outputs = await loop.run_in_executor(self.executor, model.predict, texts, signature)
         self.metrics.observe_predictions(self.config.model_name, model.version, outputs)
-        return format_predictions(outputs, parsed.columnar)
+        return outputs
 
     def _batcher(self, model: LoadedVersion, signature: str) -> Batcher | None:
         """The batcher of the served version; ``None`` for a request that still holds a replaced one.
@@ -239,47 +250,26 @@ async def openapi(request: Request) -> Response:
     return JSONResponse(openapi_document(request.app.state.server.config.model_name))
 
 
-class AccessLog:
-    """One log line per request: method, path, status, latency (ms)."""
+def create_app(config: ServerConfig, grpc_address: str | None = None) -> ASGIApp:
+    """The Starlette app, wrapped in the access log; the model loads during startup.
 
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
-        self.app = app
-        self.metrics = metrics
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        start = time.perf_counter()
-        status = 500
-
-        async def send_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_status)
-        finally:
-            seconds = time.perf_counter() - start
-            self.metrics.observe_request(scope["path"], status, seconds)
-            client = scope.get("client") or ("-", 0)
-            ACCESS.info(
-                '%s "%s %s" %s %.2fms', client[0], scope["method"], scope["path"], status, seconds * 1000
-            )
-
-
-def create_app(config: ServerConfig) -> ASGIApp:
-    """The Starlette app, wrapped in the access log; the model loads during startup."""
+    ``grpc_address`` (``host:port``): also serve TF Serving's gRPC API there, once loaded.
+    """
     server = Server(config)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await server.start()
+        grpc_server = None
+        if grpc_address is not None:
+            from tweet_classifier.server.grpc_api import start_grpc
+
+            grpc_server = await start_grpc(server, grpc_address)
         try:
             yield
         finally:
+            if grpc_server is not None:
+                await grpc_server.stop(grace=5)
             await server.stop()
 
     app = Starlette(

@@ -25,6 +25,13 @@ def add_parser(sub: Any) -> None:
         default=8501,
         help="TF Serving's REST port; 0 picks a free one and prints it (default: %(default)s)",
     )
+    serve.add_argument(
+        "--grpc-port",
+        type=_port,
+        default=None,
+        help="also serve TF Serving's gRPC API (PredictionService, ModelService) on this port, as TF "
+        "Serving does on 8500; 0 picks a free one and prints it (default: off)",
+    )
     add_config_options(serve, ServerConfig)
     serve.set_defaults(handler=cmd_serve)
 
@@ -39,7 +46,7 @@ def _port(text: str) -> int:
     return port
 
 
-def bind(host: str, port: int) -> socket.socket:
+def bind(host: str, port: int, flag: str = "--port") -> socket.socket:
     """A listening socket on ``host:port``, or a one-line error when the port is taken."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -50,7 +57,7 @@ def bind(host: str, port: int) -> socket.socket:
         sock.close()
         if err.errno == errno.EADDRINUSE:
             raise TweetClassifierError(
-                f"port {port} on {host} is already in use; pick another with --port"
+                f"port {port} on {host} is already in use; pick another with {flag}"
             ) from None
         raise TweetClassifierError(f"cannot listen on {host}:{port}: {err.strerror}") from None
     sock.listen(2048)
@@ -68,9 +75,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise TweetClassifierError(f"{config.model_base}: no such model directory")
     sock = bind(args.host, args.port)  # a busy port is reported before the model loads
     port = sock.getsockname()[1]
+    grpc_address = None
+    if args.grpc_port is not None:  # checked now; gRPC binds it again once the model is loaded
+        probe = bind(args.host, args.grpc_port, "--grpc-port")
+        grpc_port = probe.getsockname()[1]
+        probe.close()
+        grpc_address = f"[{args.host}]:{grpc_port}" if ":" in args.host else f"{args.host}:{grpc_port}"
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     what = f"version {config.only_version} of " if config.only_version is not None else ""
     where = f"http://{args.host}:{port}"
+    if grpc_address is not None:
+        where += f" and gRPC on {grpc_address}"
     print(f"serving {what}{config.base_path} as {config.model_name} on {where} (Ctrl-C to stop)", flush=True)
     if config.only_version is None and not complete_versions(config.base_path):
         print(
@@ -85,7 +100,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(config),
+            create_app(config, grpc_address),
             access_log=False,
             log_level="info",
             log_config=None,  # uvicorn's lines go through the root logger, in LOG_FORMAT

@@ -26,6 +26,11 @@ _ROUTES = {
     METRICS_PATH: "metrics",
     "/openapi.json": "openapi",
 }
+_GRPC_ROUTES = {
+    "Predict": "grpc_predict",
+    "GetModelMetadata": "grpc_metadata",
+    "GetModelStatus": "grpc_status",
+}
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 _BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
 _PROBABILITY_BUCKETS = tuple(round(0.1 * i, 1) for i in range(1, 11))
@@ -41,7 +46,7 @@ class Metrics:
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "tweetclf_requests",
-            "HTTP requests answered, by model, version (or latest), route and status",
+            "requests answered (HTTP and gRPC), by model, version (or latest), route and status",
             ["model", "version", "route", "status"],
             registry=self.registry,
         )
@@ -66,6 +71,15 @@ class Metrics:
     def observe_request(self, path: str, status: int, seconds: float) -> None:
         model, version, route = self._labels(path, ok=status < 400)
         self.requests.labels(model, version, route, str(status)).inc()
+        self.latency.labels(route).observe(seconds)
+
+    def observe_grpc(self, method: str, model: str, version: str, code: str, seconds: float) -> None:
+        """A gRPC call: ``method`` (``Predict``...), the model spec asked for, the status code's name."""
+        route = _GRPC_ROUTES.get(method, "grpc_other")
+        if code != "OK":  # bounded, as for HTTP: the client chose these
+            model = model if model == self.default_model else "unknown"
+            version = version if version == "latest" else "pinned"
+        self.requests.labels(model, version, route, code).inc()
         self.latency.labels(route).observe(seconds)
 
     def observe_batch(self, size: int) -> None:

@@ -36,7 +36,7 @@ class PredictRequest:
     signature: str
 
 
-def _texts(values: Any, input_name: str, limits: Limits, where: str) -> list[str]:
+def check_texts(values: Any, input_name: str, limits: Limits, where: str) -> list[str]:
     if not isinstance(values, list):
         raise BadRequestError(f"{where} must be a list of strings, got {type(values).__name__}")
     if not values:
@@ -109,13 +109,15 @@ def parse_predict(body: bytes, input_name: str, limits: Limits) -> PredictReques
             'the body must hold exactly one of "instances" (row format) or "inputs" (columnar format)'
         )
     if "instances" in data:
-        return PredictRequest(_texts(data["instances"], input_name, limits, "instances"), False, signature)
+        return PredictRequest(
+            check_texts(data["instances"], input_name, limits, "instances"), False, signature
+        )
     inputs = data["inputs"]
     if isinstance(inputs, dict):
         if set(inputs) != {input_name}:
             raise BadRequestError(f"inputs must name the input {input_name!r}, got {sorted(inputs)}")
         inputs = inputs[input_name]
-    return PredictRequest(_texts(inputs, input_name, limits, "inputs"), True, signature)
+    return PredictRequest(check_texts(inputs, input_name, limits, "inputs"), True, signature)
 
 
 def parse_invocation(body: bytes, content_type: str, input_name: str, limits: Limits) -> PredictRequest:
@@ -132,7 +134,7 @@ def parse_invocation(body: bytes, content_type: str, input_name: str, limits: Li
             if not line.strip():
                 continue
             values.append(load_json(line, f"line {number}"))
-        return PredictRequest(_texts(values, input_name, limits, "lines"), False, "serving_default")
+        return PredictRequest(check_texts(values, input_name, limits, "lines"), False, "serving_default")
     if content_type == "text/csv":
         try:
             rows = list(csv.reader(io.StringIO(body.decode("utf-8"), newline="")))
@@ -149,16 +151,23 @@ def parse_invocation(body: bytes, content_type: str, input_name: str, limits: Li
                     f"CSV row {number} has {len(row)} fields; send one tweet per row (quote commas)"
                 )
             values.append(row[0])
-        return PredictRequest(_texts(values, input_name, limits, "rows"), False, "serving_default")
+        return PredictRequest(check_texts(values, input_name, limits, "rows"), False, "serving_default")
     raise UnsupportedMediaTypeError(
         f"unsupported content type {content_type!r}; use application/json, application/jsonlines or text/csv"
     )
 
 
 def _plain(array: np.ndarray) -> list[Any]:
+    """A JSON-ready list; strings (of any rank) decoded from UTF-8."""
     if array.dtype.kind in "SO":
-        return [v.decode("utf-8", "replace") if isinstance(v, bytes) else v for v in array.tolist()]
+        return _decoded(array.tolist())  # type: ignore[no-any-return]
     return array.tolist()  # type: ignore[no-any-return]
+
+
+def _decoded(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_decoded(item) for item in value]
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
 
 
 def format_predictions(outputs: dict[str, np.ndarray], columnar: bool) -> dict[str, Any]:

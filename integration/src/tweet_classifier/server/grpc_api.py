@@ -1,0 +1,191 @@
+"""TF Serving's gRPC API beside REST (``tweetclf serve --grpc-port``), with TF Serving's own protos.
+
+``PredictionService``: ``Predict`` and ``GetModelMetadata``; ``ModelService``:
+``GetModelStatus``. The same models, batchers, limits and metrics as the REST routes, so a
+request gets the same numbers either way. A client's mistake is ``INVALID_ARGUMENT`` (bad
+input tensor, unknown signature or output, too many texts), an unknown model or version
+``NOT_FOUND``, no version loaded yet ``UNAVAILABLE``; ``INTERNAL`` only for a bug.
+
+Example (a user of TF Serving, with the ``tensorflow-serving-api`` stubs):
+
+>>> import grpc, tensorflow as tf  # doctest: +SKIP
+>>> from tensorflow_serving.apis import predict_pb2, prediction_service_pb2_grpc  # doctest: +SKIP
+>>> stub = prediction_service_pb2_grpc.PredictionServiceStub(grpc.insecure_channel("localhost:8500"))
+>>> request = predict_pb2.PredictRequest()  # doctest: +SKIP
+>>> request.model_spec.name = "tweetclf"  # doctest: +SKIP
+>>> request.inputs["text"].CopyFrom(tf.make_tensor_proto(["Forest fire near La Ronge"]))  # doctest: +SKIP
+>>> stub.Predict(request).outputs["probability"].float_val  # doctest: +SKIP
+[0.93...]
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import grpc
+from google.protobuf import json_format
+from tensorflow.core.framework import types_pb2
+from tensorflow_serving.apis import (
+    get_model_metadata_pb2,
+    get_model_status_pb2,
+    model_service_pb2_grpc,
+    predict_pb2,
+    prediction_service_pb2_grpc,
+)
+
+from tweet_classifier.server.protocol import BadRequestError, check_texts
+from tweet_classifier.server.store import LoadedVersion, ModelNotFoundError, NoVersionLoadedError
+
+if TYPE_CHECKING:
+    from tweet_classifier.server.app import Server
+
+log = logging.getLogger("tweetclf.serve")
+
+
+class _RefusedError(Exception):
+    """A request answered with a status code other than OK."""
+
+    def __init__(self, code: grpc.StatusCode, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+class _Service:
+    """What both services share: the REST server's state, and one way to answer errors."""
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+
+    def model(self, spec: Any) -> LoadedVersion:
+        if spec.version_label:
+            raise _RefusedError(
+                grpc.StatusCode.INVALID_ARGUMENT, "version labels are not supported: pin a version"
+            )
+        version = spec.version.value if spec.HasField("version") else None
+        return self.server.store.get(spec.name, version)
+
+    async def answer(self, method: str, spec: Any, context: Any, work: Callable[[], Awaitable[Any]]) -> Any:
+        """Run ``work``; map our errors to status codes; count the request in the metrics."""
+        started = time.perf_counter()
+        code = grpc.StatusCode.OK
+        try:
+            return await work()
+        except _RefusedError as err:
+            code, message = err.code, err.message
+        except ModelNotFoundError as err:
+            code, message = grpc.StatusCode.NOT_FOUND, str(err)
+        except NoVersionLoadedError as err:
+            code, message = grpc.StatusCode.UNAVAILABLE, str(err)
+        except BadRequestError as err:
+            code, message = grpc.StatusCode.INVALID_ARGUMENT, str(err)
+        except Exception as err:  # a bug or a TF failure: say so, keep serving
+            log.exception("gRPC %s failed", method)
+            code, message = grpc.StatusCode.INTERNAL, f"internal error: {type(err).__name__}"
+        finally:
+            version = str(spec.version.value) if spec.HasField("version") else "latest"
+            seconds = time.perf_counter() - started
+            self.server.metrics.observe_grpc(method, spec.name, version, code.name, seconds)
+        await context.abort(code, message)
+
+
+class PredictionService(_Service, prediction_service_pb2_grpc.PredictionServiceServicer):
+    """``Predict`` and ``GetModelMetadata``."""
+
+    async def Predict(self, request: Any, context: Any) -> Any:  # noqa: N802 (the proto's name)
+        async def work() -> Any:
+            import tensorflow as tf
+
+            model = self.model(request.model_spec)
+            signature = request.model_spec.signature_name or "serving_default"
+            if signature not in model.signatures:
+                raise BadRequestError(f'Serving signature name: "{signature}" not found in signature def')
+            texts = _texts(request, model.loaded.inputs[signature], self.server)
+            outputs = await self.server.run(model, texts, signature, request.model_spec.HasField("version"))
+            wanted = list(request.output_filter) or sorted(outputs)
+            unknown = sorted(set(wanted) - set(outputs))
+            if unknown:
+                raise BadRequestError(f"output_filter names outputs {unknown} that {signature} does not have")
+            response = predict_pb2.PredictResponse()
+            _fill_spec(response.model_spec, self.server.config.model_name, model.version, signature)
+            for name in wanted:
+                response.outputs[name].CopyFrom(tf.make_tensor_proto(outputs[name]))
+            return response
+
+        return await self.answer("Predict", request.model_spec, context, work)
+
+    async def GetModelMetadata(self, request: Any, context: Any) -> Any:  # noqa: N802
+        async def work() -> Any:
+            fields = list(request.metadata_field)
+            if fields != ["signature_def"]:
+                raise BadRequestError(f'metadata_field must be ["signature_def"], got {fields}')
+            model = self.model(request.model_spec)
+            definitions = json_format.ParseDict(
+                model.signature_def(), get_model_metadata_pb2.SignatureDefMap()
+            )
+            response = get_model_metadata_pb2.GetModelMetadataResponse()
+            _fill_spec(response.model_spec, self.server.config.model_name, model.version, "")
+            response.metadata["signature_def"].Pack(definitions)
+            return response
+
+        return await self.answer("GetModelMetadata", request.model_spec, context, work)
+
+
+class ModelService(_Service, model_service_pb2_grpc.ModelServiceServicer):
+    """``GetModelStatus`` (``HandleReloadConfigRequest`` stays unimplemented, as the base class says)."""
+
+    async def GetModelStatus(self, request: Any, context: Any) -> Any:  # noqa: N802
+        async def work() -> Any:
+            spec = request.model_spec
+            version = spec.version.value if spec.HasField("version") else None
+            entries = self.server.store.status(spec.name, version)
+            for entry in entries:
+                entry["version"] = int(entry["version"])
+            return json_format.ParseDict(
+                {"model_version_status": entries}, get_model_status_pb2.GetModelStatusResponse()
+            )
+
+        return await self.answer("GetModelStatus", request.model_spec, context, work)
+
+
+def _texts(request: Any, input_name: str, server: Server) -> list[str]:
+    """The request's one string input as texts, checked as REST checks them."""
+    names = sorted(request.inputs)
+    if names != [input_name]:
+        raise BadRequestError(f"inputs must be exactly [{input_name!r}], got {names}")
+    tensor = request.inputs[input_name]
+    if tensor.dtype != types_pb2.DT_STRING:
+        dtype = (
+            types_pb2.DataType.Name(tensor.dtype)
+            if tensor.dtype in types_pb2.DataType.values()
+            else tensor.dtype
+        )
+        raise BadRequestError(f"inputs[{input_name!r}] must be DT_STRING, got {dtype}")
+    dims = [d.size for d in tensor.tensor_shape.dim]
+    if tensor.tensor_shape.unknown_rank or len(dims) != 1 or dims[0] != len(tensor.string_val):
+        raise BadRequestError(
+            f"inputs[{input_name!r}] must be a vector of {len(tensor.string_val)} strings, got shape {dims}"
+        )
+    values = [value.decode("utf-8", "replace") for value in tensor.string_val]
+    return check_texts(values, input_name, server.config.limits, f"inputs[{input_name!r}]")
+
+
+def _fill_spec(spec: Any, name: str, version: int, signature: str) -> None:
+    spec.name = name
+    spec.version.value = version
+    spec.signature_name = signature
+
+
+async def start_grpc(server: Server, address: str) -> Any:
+    """A started ``grpc.aio`` server for both services on ``address`` (``host:port``)."""
+    limit = server.config.max_body_bytes
+    grpc_server = grpc.aio.server(options=[("grpc.max_receive_message_length", limit)])
+    prediction_service_pb2_grpc.add_PredictionServiceServicer_to_server(
+        PredictionService(server), grpc_server
+    )
+    model_service_pb2_grpc.add_ModelServiceServicer_to_server(ModelService(server), grpc_server)
+    grpc_server.add_insecure_port(address)
+    await grpc_server.start()
+    return grpc_server
