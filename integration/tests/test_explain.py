@@ -148,6 +148,12 @@ def test_predict_explain_prints_every_word(trained, tmp_path: Path) -> None:
     assert "qzxvbnm" in lines[-1] and lines[-1].endswith("(not in GloVe)")
 
 
+def test_the_oov_share_signature(model: ExportedModel) -> None:
+    texts = ["qzxvbnm fire", "", "fire near the forest", "#qzxvbnm!! http://t.co/x"]
+    shares = model.signatures.call(texts, "oov_share")["oov_share"]
+    assert shares.tolist() == pytest.approx([0.5, 0.0, 0.0, 1 / 4])  # "#", "qzxvbnm", "!", "!"
+
+
 def test_a_version_without_explain_is_named(trained, tmp_path: Path) -> None:
     from tweet_classifier.errors import ModelDirError
 

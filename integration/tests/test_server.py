@@ -438,6 +438,40 @@ def test_metrics_count_what_is_served(server: Served) -> None:
     assert before[latency] >= previous.get(latency, 0.0) + 2
 
 
+def test_the_oov_share_of_served_texts_is_a_drift_metric(server: Served) -> None:
+    """Each served text's share of tokens without a GloVe vector, measured after the answer."""
+    key = (("model", "tweetclf"), ("version", "1"))
+
+    def after(previous: dict, expected_count: float) -> dict:
+        deadline = time.time() + 30  # measured off the answer's path: wait for it
+        while time.time() < deadline:
+            now = _scrape(server)
+            if now.get(("tweetclf_served_oov_share_count", key), 0.0) >= expected_count:
+                return now
+            time.sleep(0.1)
+        raise AssertionError("the OOV share was not measured")
+
+    def oov(samples: dict) -> dict:
+        return {k: v for k, v in samples.items() if k[0].startswith("tweetclf_served_oov_share")}
+
+    before, previous = _scrape(server), None
+    while previous is None or oov(before) != oov(previous):  # earlier measurements may still land
+        time.sleep(0.5)
+        before, previous = _scrape(server), before
+    count = before.get(("tweetclf_served_oov_share_count", key), 0.0)
+    total = before.get(("tweetclf_served_oov_share_sum", key), 0.0)
+    assert server.post("/v1/models/tweetclf:predict", {"instances": ["qzxvbnm zzqqxw"]})[0] == 200
+    now = after(before, count + 1)
+    assert now[("tweetclf_served_oov_share_sum", key)] == pytest.approx(total + 1.0)  # all unknown
+    assert (
+        server.post("/v1/models/tweetclf:predict", {"instances": ["fire near the forest", "qzxvbnm fire"]})[0]
+        == 200
+    )
+    later = after(now, count + 3)
+    assert later[("tweetclf_served_oov_share_sum", key)] == pytest.approx(total + 1.5)  # 0 and 1/2
+    assert later[("tweetclf_served_oov_share_bucket", (("le", "0.0"), *key))] >= 1
+
+
 def test_clients_cannot_grow_the_metric_label_sets() -> None:
     from tweet_classifier.server.metrics import Metrics
 

@@ -79,6 +79,25 @@ def explain_function(
     return explain
 
 
+def oov_share_function(text_model: keras.Model) -> Callable[[tf.Tensor], dict[str, tf.Tensor]] | None:
+    """The ``oov_share`` signature: each text's share of standardised tokens without a GloVe
+    vector (0 for a text without tokens); ``None`` for a model without a GloVe lookup.
+
+    ``tweetclf serve`` feeds it to a drift metric: the share grows when tweets use new words.
+    """
+    lookup = lookup_of(text_model)
+    if lookup is None:
+        return None
+
+    def oov_share(text: tf.Tensor) -> dict[str, tf.Tensor]:
+        tokens = tf.strings.split(standardize(text, lookup.standardize, clean_blanks=False))
+        unknown = tf.cast(tf.logical_not(tf.ragged.map_flat_values(lookup.in_vocabulary, tokens)), tf.float32)
+        counts = tf.cast(tokens.row_lengths(), tf.float32)
+        return {"oov_share": tf.math.divide_no_nan(tf.reduce_sum(unknown, axis=1), counts)}
+
+    return oov_share
+
+
 def _leave_one_out(words: tf.RaggedTensor) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
     """For each of the first :data:`MAX_WORDS` words of each text: its row, its position, and
     its text without it (the other words joined by one blank)."""

@@ -10,7 +10,7 @@ import keras
 import tensorflow as tf
 
 from glove_lookup import export_saved_model
-from tweet_classifier.explain import explain_function
+from tweet_classifier.explain import explain_function, oov_share_function
 from tweet_classifier.versions import METADATA_FILE
 
 INPUT_NAME = "text"
@@ -20,17 +20,18 @@ def export_serving_model(
     text_model: keras.Model, threshold: float, directory: Path, metadata: dict[str, Any]
 ) -> Path:
     """``serving_default(text: string[None]) -> {probability: float32[None], label: int64[None]}``,
-    and ``explain(text)`` (see :mod:`tweet_classifier.explain`)."""
+    ``explain(text)`` and ``oov_share(text)`` (see :mod:`tweet_classifier.explain`)."""
     cutoff = tf.constant(threshold, tf.float32)
 
     def serve(text: tf.Tensor) -> dict[str, tf.Tensor]:
         probability = tf.reshape(text_model(text, training=False), [-1])
         return {"probability": probability, "label": tf.cast(probability >= cutoff, tf.int64)}
 
-    explain = explain_function(text_model, threshold)
-    export_saved_model(
-        text_model, directory, input_name=INPUT_NAME, serve=serve, signatures={"explain": explain}
-    )
+    signatures = {"explain": explain_function(text_model, threshold)}
+    oov_share = oov_share_function(text_model)
+    if oov_share is not None:
+        signatures["oov_share"] = oov_share
+    export_saved_model(text_model, directory, input_name=INPUT_NAME, serve=serve, signatures=signatures)
     meta_path = directory / METADATA_FILE
     meta_path.parent.mkdir(parents=True, exist_ok=True)
     meta_path.write_text(

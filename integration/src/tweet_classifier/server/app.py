@@ -20,6 +20,7 @@ from starlette.types import ASGIApp
 from tweet_classifier.server.access_log import AccessLog
 from tweet_classifier.server.batching import Batcher
 from tweet_classifier.server.config import ServerConfig
+from tweet_classifier.server.drift import OovSampler
 from tweet_classifier.server.metrics import METRICS_PATH, Metrics
 from tweet_classifier.server.openapi import openapi_document
 from tweet_classifier.server.protocol import (
@@ -57,6 +58,7 @@ class Server:
         self.batchers: dict[tuple[int, str], Batcher] = {}
         self._retiring: set[asyncio.Task[None]] = set()  # referenced until done (asyncio keeps weak refs)
         self._poller: asyncio.Task[None] | None = None
+        self.oov = OovSampler(self.metrics, config.model_name, self.executor)
 
     async def start(self) -> None:
         if self.config.tf_threads:  # possible only before TF starts its devices (tweetclf serve does it then)
@@ -135,6 +137,8 @@ class Server:
             self.metrics.observe_batch(len(texts))
             outputs = await loop.run_in_executor(self.executor, model.predict, texts, signature)
         self.metrics.observe_predictions(self.config.model_name, model.version, outputs)
+        if signature == "serving_default":
+            self.oov.observe(model, texts)
         return outputs
 
     def _batcher(self, model: LoadedVersion, signature: str) -> Batcher | None:

@@ -1,8 +1,8 @@
 """Prometheus metrics of ``tweetclf serve``, at TF Serving's path ``/monitoring/prometheus/metrics``.
 
-Requests by model, version, route and status; latency per route; texts per model call; and the
-served probabilities per model version (a drift signal: their distribution moves when the
-tweets do).
+Requests by model, version, route and status (HTTP and gRPC); latency per route; texts per
+model call; and two drift signals per model version: the served probabilities, and the share
+of each served text's tokens that have no GloVe vector (both move when the tweets do).
 
 Example:
 
@@ -33,6 +33,7 @@ _GRPC_ROUTES = {
 }
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 _BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
+_OOV_BUCKETS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1.0)
 _PROBABILITY_BUCKETS = tuple(round(0.1 * i, 1) for i in range(1, 11))
 
 
@@ -67,6 +68,14 @@ class Metrics:
             buckets=_PROBABILITY_BUCKETS,
             registry=self.registry,
         )
+        self.oov_share = Histogram(
+            "tweetclf_served_oov_share",
+            "share of a served text's tokens without a GloVe vector, by model and version (it grows "
+            "when tweets use new words; under load a sample of the requests)",
+            ["model", "version"],
+            buckets=_OOV_BUCKETS,
+            registry=self.registry,
+        )
 
     def observe_request(self, path: str, status: int, seconds: float) -> None:
         model, version, route = self._labels(path, ok=status < 400)
@@ -91,6 +100,11 @@ class Metrics:
             return
         histogram = self.probability.labels(model, str(version))
         for value in probabilities.reshape(-1).tolist():
+            histogram.observe(value)
+
+    def observe_oov_shares(self, model: str, version: int, shares: Any) -> None:
+        histogram = self.oov_share.labels(model, str(version))
+        for value in shares.reshape(-1).tolist():
             histogram.observe(value)
 
     def exposition(self) -> tuple[bytes, str]:
