@@ -71,6 +71,7 @@ bench: setup
 	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python bench/oov.py
 	$(BIN)/python bench/rebalance.py
 	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python bench/classifier.py
+	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python bench/explain.py
 	$(BIN)/python bench/serve.py
 
 lint: setup

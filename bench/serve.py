@@ -1,8 +1,9 @@
-"""tweetclf serve under load: latency and throughput, batching on and off, vs in-process.
+"""tweetclf serve under load: latency and throughput over REST and gRPC, batching on and off, vs in-process.
 
 Run: .venv/bin/python bench/serve.py [--seconds 10]  (make bench). Trains a model on Kaggle's
 train.csv (or the sample) into bench/.cache/serve-model once, starts `tweetclf serve` on a free
-loopback port, and drives it with persistent HTTP connections from client threads.
+loopback port (REST, and gRPC with --grpc-port), and drives it with persistent HTTP connections
+and gRPC channels (TF Serving's stubs) from client threads; Prometheus metrics are on.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from common import CACHE, KAGGLE, SAMPLE, table
 
 
 def model_base() -> Path:
-    base = CACHE / "serve-model"
+    base = CACHE / "serve-model-explain"  # exports with explain and oov_share (the metrics use it)
     if not any(base.glob("*/saved_model.pb")):
         data = KAGGLE / "train.csv" if (KAGGLE / "train.csv").exists() else SAMPLE
         command = [sys.executable, "-m", "tweet_classifier.cli", "train", "--train-csv", str(data)]
@@ -44,8 +45,8 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start(base: Path, *extra: str) -> tuple[subprocess.Popen[bytes], int]:
-    port = free_port()
+def start(base: Path, *extra: str, port: int | None = None) -> tuple[subprocess.Popen[bytes], int]:
+    port = port or free_port()
     command = [
         sys.executable,
         "-m",
@@ -105,6 +106,52 @@ def drive(port: int, clients: int, per_request: int, seconds: float, texts: list
         "p99 ms": float(np.percentile(flat, 99) * 1000),
         "errors": float(sum(errors)),
     }
+
+
+def drive_grpc(port: int, clients: int, seconds: float, texts: list[str]) -> dict[str, float]:
+    """Single-tweet Predict calls with TF Serving's stubs, a channel per client thread."""
+    import grpc
+    import tensorflow as tf
+    from tensorflow_serving.apis import predict_pb2, prediction_service_pb2_grpc
+
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+    errors = [0] * clients
+    protos = [tf.make_tensor_proto([text]) for text in texts[:2000]]
+
+    def client(i: int) -> None:
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            stub = prediction_service_pb2_grpc.PredictionServiceStub(channel)
+            end, k = time.perf_counter() + seconds, i * 997
+            while time.perf_counter() < end:
+                request = predict_pb2.PredictRequest()
+                request.model_spec.name = "tweetclf"
+                request.inputs["text"].CopyFrom(protos[k % len(protos)])
+                k += 1
+                start = time.perf_counter()
+                try:
+                    stub.Predict(request, timeout=30)
+                except grpc.RpcError:
+                    errors[i] += 1
+                latencies[i].append(time.perf_counter() - start)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - start
+    flat = np.array([x for per in latencies for x in per])
+    return {
+        "tweets/s": len(flat) / elapsed,
+        "p50 ms": float(np.percentile(flat, 50) * 1000),
+        "p99 ms": float(np.percentile(flat, 99) * 1000),
+        "errors": float(sum(errors)),
+    }
+
+
+def formatted(r: dict[str, float]) -> tuple[str, str, str, str]:
+    return (f"{r['tweets/s']:,.0f}", f"{r['p50 ms']:.2f}", f"{r['p99 ms']:.2f}", f"{r['errors']:.0f}")
 
 
 WRK_SCRIPT = """
@@ -169,9 +216,12 @@ def main() -> None:
     rows = [("scenario", "batching", "tweets/s", "p50 ms", "p99 ms", "errors")]
     results = {}
     for batching in ("on", "off"):
-        proc, port = start(base, *([] if batching == "on" else ["--no-batching"]))
+        grpc_port = free_port()
+        flags = ["--grpc-port", str(grpc_port)] + ([] if batching == "on" else ["--no-batching"])
+        proc, port = start(base, *flags)
         try:
             drive(port, 8, 1, 2.0, texts)  # warm-up
+            drive_grpc(grpc_port, 8, 2.0, texts)
             scenarios = [
                 ("8 clients x 1 tweet", 8, 1),
                 ("32 clients x 1 tweet", 32, 1),
@@ -180,23 +230,15 @@ def main() -> None:
             for label, clients, size in scenarios:
                 r = drive(port, clients, size, args.seconds, texts)
                 results[(label, batching)] = r
-                numbers = (
-                    f"{r['tweets/s']:,.0f}",
-                    f"{r['p50 ms']:.2f}",
-                    f"{r['p99 ms']:.2f}",
-                    f"{r['errors']:.0f}",
-                )
-                rows.append((label, batching, *numbers))
+                rows.append((label, batching, *formatted(r)))
+                if size == 1:  # the same load over gRPC, right after
+                    g = drive_grpc(grpc_port, clients, args.seconds, texts)
+                    results[(f"gRPC {label}", batching)] = g
+                    rows.append((f"gRPC: {label}", batching, *formatted(g)))
             for clients in (8, 32):
                 w = drive_wrk(port, clients, args.seconds)
                 if w is not None:
-                    numbers = (
-                        f"{w['tweets/s']:,.0f}",
-                        f"{w['p50 ms']:.2f}",
-                        f"{w['p99 ms']:.2f}",
-                        f"{w['errors']:.0f}",
-                    )
-                    rows.append((f"wrk: {clients} connections x 1 tweet", batching, *numbers))
+                    rows.append((f"wrk: {clients} connections x 1 tweet", batching, *formatted(w)))
         finally:
             proc.terminate()
             proc.wait(timeout=30)
@@ -206,6 +248,15 @@ def main() -> None:
     print(table(rows))
     print(f"\nin-process ExportedModel.predict, batch 64: {local:,.0f} tweets/s")
     print(f"served 64-tweet requests / in-process: {best64 / local:.2f}")
+    for clients in (8, 32):
+        rest, grpc_ = (
+            results[(f"{clients} clients x 1 tweet", "on")],
+            results[(f"gRPC {clients} clients x 1 tweet", "on")],
+        )
+        print(
+            f"gRPC / REST single-tweet p50, {clients} clients, batching on: "
+            f"{grpc_['p50 ms']:.2f} / {rest['p50 ms']:.2f} ms = {grpc_['p50 ms'] / rest['p50 ms']:.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -106,7 +106,7 @@ def test_metadata_and_status_as_rest_reports_them(both: Both) -> None:
     response = both.predictions.GetModelMetadata(request, timeout=60)
     definitions = get_model_metadata_pb2.SignatureDefMap()
     assert response.metadata["signature_def"].Unpack(definitions)
-    assert sorted(definitions.signature_def) == ["explain", "serving_default"]
+    assert sorted(definitions.signature_def) == ["explain", "oov_share", "serving_default"]
     text = definitions.signature_def["serving_default"].inputs["text"]
     assert text.dtype == types_pb2.DT_STRING and [d.size for d in text.tensor_shape.dim] == [-1]
     code, rest = both.served.request("GET", "/v1/models/tweetclf/metadata")

@@ -1,0 +1,83 @@
+"""The explain signature's cost, and what the extra signatures cost serving_default (nothing, we hope).
+
+Run: .venv/bin/python bench/explain.py [--rounds 5]  (make bench). Uses bench/serve.py's model
+(trained on Kaggle's train.csv once, cached). "serving_default only" is the same SavedModel
+re-saved with serving_default alone: the export as it was before explain and oov_share.
+Timings alternate between the two exports, round by round, in one process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from common import table
+from serve import model_base, tweets
+
+
+def per_call_ms(fn: Any, texts: Any, repeat: int) -> float:
+    fn(text=texts)  # warm-up (traces, allocates)
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn(text=texts)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds (default: %(default)s)")
+    args = parser.parse_args()
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import tensorflow as tf
+
+    base = model_base()
+    version = max((p for p in base.iterdir() if p.name.isdigit()), key=lambda p: int(p.name))
+    loaded = tf.saved_model.load(str(version))
+    with tempfile.TemporaryDirectory() as scratch:
+        alone = Path(scratch) / "1"
+        tf.saved_model.save(
+            loaded, str(alone), signatures={"serving_default": loaded.signatures["serving_default"]}
+        )
+        before = tf.saved_model.load(str(alone)).signatures["serving_default"]
+        after = loaded.signatures["serving_default"]
+        explain = loaded.signatures["explain"]
+        texts = tweets()
+        batch = tf.constant(texts[:256])
+        words = sum(len(t.split()) for t in texts[:256])
+        rounds: dict[str, list[float]] = {"before": [], "after": []}
+        for _ in range(args.rounds):
+            rounds["before"].append(per_call_ms(before, batch, 10))
+            rounds["after"].append(per_call_ms(after, batch, 10))
+        explain_256 = per_call_ms(explain, batch, 5)
+        explain_1 = per_call_ms(explain, tf.constant(texts[:1]), 20)
+        oov_256 = per_call_ms(loaded.signatures["oov_share"], batch, 10)
+    b, a = statistics.median(rounds["before"]), statistics.median(rounds["after"])
+
+    def row(call: str, ms: float, tweets: int = 256) -> tuple[str, str, str, str]:
+        return (call, f"{ms:.1f}", f"{tweets / ms * 1000:,.0f}", f"{ms / b:.2f}" if tweets == 256 else "")
+
+    rows = [
+        ("call", "ms", "tweets/s", "vs serving_default only"),
+        row("serving_default, batch 256 (serving_default only)", b),
+        row("serving_default, batch 256 (with explain, oov_share)", a),
+        row("explain, batch 256", explain_256),
+        row("explain, 1 tweet", explain_1, tweets=1),
+        row("oov_share, batch 256", oov_256),
+    ]
+    print(f"model: {version}; {args.rounds} alternating rounds, medians; 256 test tweets ({words:,} words)")
+    print(table(rows))
+    ratio = explain_256 / 50
+    print(
+        f"\nexplain target: <= 50 ms for 256 tweets; measured {explain_256:.0f} ms ({ratio:.1f}x the target)"
+    )
+
+
+if __name__ == "__main__":
+    main()
