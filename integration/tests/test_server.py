@@ -440,6 +440,8 @@ def test_metrics_count_what_is_served(server: Served) -> None:
 
 def test_the_oov_share_of_served_texts_is_a_drift_metric(server: Served) -> None:
     """Each served text's share of tokens without a GloVe vector, measured after the answer."""
+    from tweet_classifier.server.drift import FLUSH_S
+
     key = (("model", "tweetclf"), ("version", "1"))
 
     def after(previous: dict, expected_count: float) -> dict:
@@ -455,8 +457,8 @@ def test_the_oov_share_of_served_texts_is_a_drift_metric(server: Served) -> None
         return {k: v for k, v in samples.items() if k[0].startswith("tweetclf_served_oov_share")}
 
     before, previous = _scrape(server), None
-    while previous is None or oov(before) != oov(previous):  # earlier measurements may still land
-        time.sleep(0.5)
+    while previous is None or oov(before) != oov(previous):  # earlier texts may still be measured
+        time.sleep(FLUSH_S + 0.5)
         before, previous = _scrape(server), before
     count = before.get(("tweetclf_served_oov_share_count", key), 0.0)
     total = before.get(("tweetclf_served_oov_share_sum", key), 0.0)
