@@ -438,6 +438,20 @@ def test_metrics_count_what_is_served(server: Served) -> None:
     assert before[latency] >= previous.get(latency, 0.0) + 2
 
 
+@pytest.mark.parametrize("path", ["/v1/models/tweetclf:predict", "/invocations"])
+def test_the_explain_signature_over_rest_and_sagemaker(server: Served, path: str) -> None:
+    texts = ["Forest fire near La Ronge", "I love fruits"]
+    code, answer = server.post(path, {"signature_name": "explain", "instances": texts})
+    assert code == 200
+    rows = answer["predictions"]  # type: ignore[index]
+    code, plain = server.post(path, {"instances": texts})
+    for row, served, text in zip(rows, plain["predictions"], texts, strict=True):  # type: ignore[index]
+        assert sorted(row) == ["contribution", "label", "oov", "probability", "tokens", "words"]
+        assert [w for w in row["words"] if w] == text.split() and len(row["words"]) == 5  # padded
+        assert row["probability"] == pytest.approx(served["probability"], abs=1e-6)
+        assert row["label"] == served["label"] and len(row["contribution"]) == len(row["oov"]) == 5
+
+
 def test_the_oov_share_of_served_texts_is_a_drift_metric(server: Served) -> None:
     """Each served text's share of tokens without a GloVe vector, measured after the answer."""
     from tweet_classifier.server.drift import FLUSH_S
