@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from common import CACHE, KAGGLE, SAMPLE, table
@@ -70,6 +71,26 @@ def start(base: Path, *extra: str, port: int | None = None) -> tuple[subprocess.
     raise SystemExit("the server did not start")
 
 
+def run_clients(
+    client: Any, clients: int, per_request: int, latencies: list[list[float]], errors: list[int]
+) -> dict[str, float]:
+    """Run ``client(i)`` in ``clients`` threads at once; throughput and latency percentiles."""
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - start
+    flat = np.array([x for per in latencies for x in per])
+    return {
+        "tweets/s": len(flat) * per_request / elapsed,
+        "p50 ms": float(np.percentile(flat, 50) * 1000),
+        "p99 ms": float(np.percentile(flat, 99) * 1000),
+        "errors": float(sum(errors)),
+    }
+
+
 def drive(port: int, clients: int, per_request: int, seconds: float, texts: list[str]) -> dict[str, float]:
     latencies: list[list[float]] = [[] for _ in range(clients)]
     errors = [0] * clients
@@ -92,20 +113,7 @@ def drive(port: int, clients: int, per_request: int, seconds: float, texts: list
             if response.status != 200:
                 errors[i] += 1
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - start
-    flat = np.array([x for per in latencies for x in per])
-    return {
-        "tweets/s": len(flat) * per_request / elapsed,
-        "p50 ms": float(np.percentile(flat, 50) * 1000),
-        "p99 ms": float(np.percentile(flat, 99) * 1000),
-        "errors": float(sum(errors)),
-    }
+    return run_clients(client, clients, per_request, latencies, errors)
 
 
 def drive_grpc(port: int, clients: int, seconds: float, texts: list[str]) -> dict[str, float]:
@@ -134,20 +142,7 @@ def drive_grpc(port: int, clients: int, seconds: float, texts: list[str]) -> dic
                     errors[i] += 1
                 latencies[i].append(time.perf_counter() - start)
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - start
-    flat = np.array([x for per in latencies for x in per])
-    return {
-        "tweets/s": len(flat) / elapsed,
-        "p50 ms": float(np.percentile(flat, 50) * 1000),
-        "p99 ms": float(np.percentile(flat, 99) * 1000),
-        "errors": float(sum(errors)),
-    }
+    return run_clients(client, clients, 1, latencies, errors)
 
 
 def formatted(r: dict[str, float]) -> tuple[str, str, str, str]:
