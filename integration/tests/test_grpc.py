@@ -249,3 +249,16 @@ def test_readme_grpc_example_runs(both: Both, tmp_path: Path) -> None:
     namespace: dict[str, Any] = {}
     exec(compile(code, "README.md", "exec"), namespace)
     assert 0.0 <= namespace["probability"] <= 1.0
+
+
+def test_bytes_that_are_not_utf8_score_as_the_model_reads_them(both: Both, trained) -> None:
+    """gRPC carries bytes; invalid UTF-8 is read with U+FFFD, as the graph's standardisation does."""
+    from tweet_classifier.exported_model import load_signatures
+
+    raw = [b"Forest fire \xff\xfe near La Ronge", b"\xc3 smoke #wildfire \x80"]
+    request = predict_request(["placeholder"])
+    request.inputs["text"].CopyFrom(tf.make_tensor_proto(raw))
+    served = arrays(both.predictions.Predict(request, timeout=60))["probability"]
+    graph = load_signatures(trained[0].version_dir).functions["serving_default"]
+    direct = graph(text=tf.constant(raw)).get("probability").numpy()
+    np.testing.assert_allclose(served, direct, atol=1e-6)

@@ -16,7 +16,9 @@ LOG_FORMAT = "%(asctime)s %(name)s %(levelname)s %(message)s"  # ours and uvicor
 
 def add_parser(sub: Any) -> None:
     serve = sub.add_parser(
-        "serve", help="serve a model over TF Serving's REST API and SageMaker's /ping + /invocations"
+        "serve",
+        help="serve a model over TF Serving's REST API (and its gRPC API with --grpc-port) and "
+        "SageMaker's /ping + /invocations",
     )
     serve.add_argument("--host", default="127.0.0.1", help="bind address (default: loopback only)")
     serve.add_argument(

@@ -4,7 +4,8 @@
 ``GetModelStatus``. The same models, batchers, limits and metrics as the REST routes, so a
 request gets the same numbers either way. A client's mistake is ``INVALID_ARGUMENT`` (bad
 input tensor, unknown signature or output, too many texts), an unknown model or version
-``NOT_FOUND``, no version loaded yet ``UNAVAILABLE``; ``INTERNAL`` only for a bug.
+``NOT_FOUND``, no version loaded yet ``UNAVAILABLE``; ``INTERNAL`` only for a bug. Bytes that
+are not UTF-8 are read with U+FFFD in their place, as the model's own standardisation does.
 
 Example (a user of TF Serving, with the ``tensorflow-serving-api`` stubs):
 

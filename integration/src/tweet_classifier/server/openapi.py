@@ -11,7 +11,12 @@ _PREDICT_BODY = {
     "properties": {
         "instances": {"oneOf": [_TEXTS, {"type": "array", "items": {"type": "object"}}]},
         "inputs": {"oneOf": [_TEXTS, {"type": "object"}]},
-        "signature_name": {"type": "string"},
+        "signature_name": {
+            "type": "string",
+            "default": "serving_default",
+            "description": "serving_default (probability, label) or explain (words, tokens, oov, "
+            "contribution: the probability minus that of the text without each word)",
+        },
     },
 }
 _PREDICTIONS = {
