@@ -62,15 +62,14 @@ def explain_function(
         def dense(values: tf.Tensor, default: Any) -> tf.Tensor:
             return shown.with_flat_values(values).to_tensor(default)
 
+        listed = shown.to_tensor("")
         contribution = tf.scatter_nd(
-            tf.stack([rows, position], axis=1),
-            change,
-            tf.cast(tf.stack([batch, tf.shape(dense(tokens, ""))[1]]), tf.int64),
+            tf.stack([rows, position], axis=1), change, tf.shape(listed, out_type=tf.int64)
         )
         return {
             "probability": probability,
             "label": tf.cast(probability >= cutoff, tf.int64),
-            "words": shown.to_tensor(""),
+            "words": listed,
             "tokens": dense(tokens, ""),
             "oov": dense(oov, False),
             "contribution": contribution,
@@ -90,8 +89,8 @@ def oov_share_function(text_model: keras.Model) -> Callable[[tf.Tensor], dict[st
         return None
 
     def oov_share(text: tf.Tensor) -> dict[str, tf.Tensor]:
-        tokens = tf.strings.split(standardize(text, lookup.standardize, clean_blanks=False))
-        unknown = tf.cast(tf.logical_not(tf.ragged.map_flat_values(lookup.in_vocabulary, tokens)), tf.float32)
+        tokens, known = _tokens_known(text, lookup)
+        unknown = tf.cast(tf.logical_not(known), tf.float32)
         counts = tf.cast(tokens.row_lengths(), tf.float32)
         return {"oov_share": tf.math.divide_no_nan(tf.reduce_sum(unknown, axis=1), counts)}
 
@@ -113,11 +112,16 @@ def _leave_one_out(words: tf.RaggedTensor) -> tuple[tf.Tensor, tf.Tensor, tf.Ten
 
 def _word_tokens(words: tf.Tensor, lookup: GloveLookup | None) -> tuple[tf.Tensor, tf.Tensor]:
     """Each word's standardised tokens (joined by a blank) and whether one is out of vocabulary."""
-    mode = lookup.standardize if lookup is not None else "tweet"
-    tokens = tf.strings.split(standardize(words, mode))
     if lookup is None:  # a linear model without GloVe: no word is "out of" a vocabulary it lacks
+        tokens = tf.strings.split(standardize(words, "tweet"))
         oov = tf.zeros_like(words, tf.bool)
     else:
-        known = tf.ragged.map_flat_values(lookup.in_vocabulary, tokens)
+        tokens, known = _tokens_known(words, lookup)
         oov = tf.reduce_any(tf.logical_not(known), axis=1)
     return tf.strings.reduce_join(tokens, axis=1, separator=" "), oov
+
+
+def _tokens_known(texts: tf.Tensor, lookup: GloveLookup) -> tuple[tf.RaggedTensor, tf.RaggedTensor]:
+    """Each text's tokens after the lookup's standardisation, and whether each has a vector."""
+    tokens = tf.strings.split(standardize(texts, lookup.standardize, clean_blanks=False))
+    return tokens, tf.ragged.map_flat_values(lookup.in_vocabulary, tokens)

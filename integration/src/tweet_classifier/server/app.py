@@ -28,6 +28,7 @@ from tweet_classifier.server.protocol import (
     BadRequestError,
     PredictRequest,
     UnsupportedMediaTypeError,
+    check_signature,
     format_predictions,
     parse_invocation,
     parse_predict,
@@ -125,8 +126,7 @@ class Server:
         self, model: LoadedVersion, texts: list[str], signature: str, pinned: bool
     ) -> dict[str, Any]:
         """``signature`` on ``texts`` (batched with other requests unless ``pinned``), for every API."""
-        if signature not in model.signatures:
-            raise BadRequestError(f'Serving signature name: "{signature}" not found in signature def')
+        check_signature(signature, model.signatures)
         loop = asyncio.get_running_loop()
         # explain's rows are as wide as the longest text of the call: never mix requests in one
         batched = self.config.batching and not pinned and signature == "serving_default"

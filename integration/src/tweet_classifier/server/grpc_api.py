@@ -38,7 +38,7 @@ from tensorflow_serving.apis import (
     prediction_service_pb2_grpc,
 )
 
-from tweet_classifier.server.protocol import BadRequestError, check_texts
+from tweet_classifier.server.protocol import BadRequestError, check_signature, check_texts
 from tweet_classifier.server.store import LoadedVersion, ModelNotFoundError, NoVersionLoadedError
 
 if TYPE_CHECKING:
@@ -66,8 +66,7 @@ class _Service:
             raise _RefusedError(
                 grpc.StatusCode.INVALID_ARGUMENT, "version labels are not supported: pin a version"
             )
-        version = spec.version.value if spec.HasField("version") else None
-        return self.server.store.get(spec.name, version)
+        return self.server.store.get(spec.name, _version(spec))
 
     async def answer(self, method: str, spec: Any, context: Any, work: Callable[[], Awaitable[Any]]) -> Any:
         """Run ``work``; map our errors to status codes; count the request in the metrics."""
@@ -87,7 +86,8 @@ class _Service:
             log.exception("gRPC %s failed", method)
             code, message = grpc.StatusCode.INTERNAL, f"internal error: {type(err).__name__}"
         finally:
-            version = str(spec.version.value) if spec.HasField("version") else "latest"
+            pinned = _version(spec)
+            version = "latest" if pinned is None else str(pinned)
             seconds = time.perf_counter() - started
             self.server.metrics.observe_grpc(method, spec.name, version, code.name, seconds)
         await context.abort(code, message)
@@ -100,10 +100,10 @@ class PredictionService(_Service, prediction_service_pb2_grpc.PredictionServiceS
         async def work() -> Any:
             model = self.model(request.model_spec)
             signature = request.model_spec.signature_name or "serving_default"
-            if signature not in model.signatures:
-                raise BadRequestError(f'Serving signature name: "{signature}" not found in signature def')
+            check_signature(signature, model.signatures)
             texts = _texts(request, model.loaded.inputs[signature], self.server)
-            outputs = await self.server.run(model, texts, signature, request.model_spec.HasField("version"))
+            pinned = _version(request.model_spec) is not None
+            outputs = await self.server.run(model, texts, signature, pinned)
             wanted = list(request.output_filter) or sorted(outputs)
             unknown = sorted(set(wanted) - set(outputs))
             if unknown:
@@ -139,8 +139,7 @@ class ModelService(_Service, model_service_pb2_grpc.ModelServiceServicer):
     async def GetModelStatus(self, request: Any, context: Any) -> Any:  # noqa: N802
         async def work() -> Any:
             spec = request.model_spec
-            version = spec.version.value if spec.HasField("version") else None
-            entries = self.server.store.status(spec.name, version)
+            entries = self.server.store.status(spec.name, _version(spec))
             for entry in entries:
                 entry["version"] = int(entry["version"])
             return json_format.ParseDict(
@@ -199,7 +198,12 @@ def tensor_proto(array: np.ndarray, proto: Any) -> None:
         proto.CopyFrom(tf.make_tensor_proto(array))
         return
     proto.dtype = dtype
-    proto.tensor_content = np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<")).tobytes()
+    proto.tensor_content = array.astype(array.dtype.newbyteorder("<"), copy=False).tobytes()
+
+
+def _version(spec: Any) -> int | None:
+    """The version a ModelSpec pins, or ``None`` for the latest."""
+    return int(spec.version.value) if spec.HasField("version") else None
 
 
 def _fill_spec(spec: Any, name: str, version: int, signature: str) -> None:

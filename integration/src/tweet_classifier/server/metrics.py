@@ -85,9 +85,8 @@ class Metrics:
     def observe_grpc(self, method: str, model: str, version: str, code: str, seconds: float) -> None:
         """A gRPC call: ``method`` (``Predict``...), the model spec asked for, the status code's name."""
         route = _GRPC_ROUTES.get(method, "grpc_other")
-        if code != "OK":  # bounded, as for HTTP: the client chose these
-            model = model if model == self.default_model else "unknown"
-            version = version if version == "latest" else "pinned"
+        if code != "OK":  # the client chose these
+            model, version = self._bounded(model, version)
         self.requests.labels(model, version, route, code).inc()
         self.latency.labels(route).observe(seconds)
 
@@ -113,6 +112,13 @@ class Metrics:
 
         return generate_latest(self.registry), CONTENT_TYPE_LATEST
 
+    def _bounded(self, model: str, version: str) -> tuple[str, str]:
+        """A failed request's labels: any other model is "unknown", a pinned version "pinned"."""
+        return (
+            model if model == self.default_model else "unknown",
+            version if version == "latest" else "pinned",
+        )
+
     def _labels(self, path: str, ok: bool) -> tuple[str, str, str]:
         """(model, version, route) of a request path. A failed request's model and version come
         from the client, so they are bounded (any other model is "unknown", a pinned version
@@ -123,8 +129,7 @@ class Metrics:
             route = "predict" if tail == ":predict" else "metadata" if tail == "/metadata" else "status"
             model, version = match["name"], match["version"] or "latest"
             if not ok:
-                model = model if model == self.default_model else "unknown"
-                version = version if version == "latest" else "pinned"
+                model, version = self._bounded(model, version)
             return model, version, route
         route = _ROUTES.get(path, "other")
         model = self.default_model if route == "invocations" else ""

@@ -36,6 +36,12 @@ class PredictRequest:
     signature: str
 
 
+def check_signature(signature: str, available: Any) -> None:
+    """TF Serving's answer to a signature the model does not have (400 / INVALID_ARGUMENT)."""
+    if signature not in available:
+        raise BadRequestError(f'Serving signature name: "{signature}" not found in signature def')
+
+
 def check_texts(values: Any, input_name: str, limits: Limits, where: str) -> list[str]:
     if not isinstance(values, list):
         raise BadRequestError(f"{where} must be a list of strings, got {type(values).__name__}")
