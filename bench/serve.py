@@ -26,7 +26,8 @@ from common import CACHE, KAGGLE, SAMPLE, table
 
 
 def model_base() -> Path:
-    base = CACHE / "serve-model-explain"  # exports with explain and oov_share (the metrics use it)
+    # exports with explain (word by word, through the text model's scorer) and oov_share
+    base = CACHE / "serve-model-scorer"
     if not any(base.glob("*/saved_model.pb")):
         data = KAGGLE / "train.csv" if (KAGGLE / "train.csv").exists() else SAMPLE
         command = [sys.executable, "-m", "tweet_classifier.cli", "train", "--train-csv", str(data)]

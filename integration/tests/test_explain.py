@@ -161,3 +161,10 @@ def test_a_version_without_explain_is_named(trained, tmp_path: Path) -> None:
     model.signatures.functions.pop("explain")
     with pytest.raises(ModelDirError, match="no explain signature"):
         model.explain(["fire"])
+
+
+def test_a_batch_without_words_is_explained(model: ExportedModel) -> None:
+    found = model.explain(["", "   "])
+    assert [f.words for f in found] == [[], []]
+    probabilities, _ = model.predict(["", "   "])
+    assert [f.probability for f in found] == pytest.approx(list(probabilities), abs=1e-6)

@@ -15,6 +15,7 @@ import pytest
 import tensorflow as tf
 
 from tweet_classifier import ExportedModel, ModelDirError, read_tweets, sample_csv, train
+from tweet_classifier.model import SCORER
 
 LOADER = textwrap.dedent(
     """
@@ -100,7 +101,7 @@ def test_each_member_alone_exports_and_serves(
 
     config = replace(small_config, model=model, epochs=1, **variant)
     result = train(read_tweets(sample_csv(), labelled=True), glove, tmp_path / "m", config, verbose=0)
-    layers = {layer.name for layer in result.model.layers}
+    layers = layer_names(result.model)
     assert ("linear" in layers) == (model == "linear")
     assert ("lstm_1" in layers) == (model == "lstm" and not variant)
     assert ("bidirectional_1" in layers) == ("max_mean" in layers) == bool(variant)
@@ -116,13 +117,14 @@ def test_hybrid_is_linear_plus_lstm_correction(trained) -> None:
     result, _ = trained
     model = result.model
     texts = tf.constant(["Forest fire near La Ronge", "I love my new blender", ""])
-    linear_logit = (
-        keras.Model(model.inputs, model.get_layer("linear_logit").output)(texts).numpy().reshape(-1)
-    )
+    scorer = model.get_layer(SCORER)
+    read = {layer.name: layer(texts) for layer in model.layers if layer not in (scorer, model.layers[0])}
+    linear_logit = keras.Model(scorer.input, scorer.get_layer("linear_logit").output)(read)
+    linear_logit = linear_logit.numpy().reshape(-1)
     probability = model.predict(texts, verbose=0).reshape(-1)
     correction = np.log(probability / (1 - probability)) - linear_logit
     assert not np.allclose(correction, 0, atol=1e-4)
-    alone = _logits(model, texts, model.get_layer("linear"), model.get_layer("linear_vectors"))
+    alone = _logits(model, texts, layer_named(model, "linear"), layer_named(model, "linear_vectors"))
     np.testing.assert_allclose(correction, alone, atol=1e-3)  # linear silenced: the correction alone
     members = result.members
     assert members["linear"]["out_of_fold"]["count"] == len(read_tweets(sample_csv(), labelled=True))
@@ -138,12 +140,13 @@ def test_several_seeds_average_their_logits(model: str, small_config, glove, tmp
     config = replace(small_config, model=model, lstm_seeds=2, epochs=1)
     result = train(read_tweets(sample_csv(), labelled=True), glove, tmp_path / "m", config, verbose=0)
     text_model = result.model
-    first, second = text_model.get_layer("lstm_logit"), text_model.get_layer("lstm_logit_seed2")
+    first, second = layer_named(text_model, "lstm_logit"), layer_named(text_model, "lstm_logit_seed2")
     assert not np.allclose(
-        text_model.get_layer("lstm_1").get_weights()[0], text_model.get_layer("lstm_1_seed2").get_weights()[0]
+        layer_named(text_model, "lstm_1").get_weights()[0],
+        layer_named(text_model, "lstm_1_seed2").get_weights()[0],
     )
     texts = tf.constant(["Forest fire near La Ronge", "I love my new blender", "flood", ""])
-    silenced = [text_model.get_layer(n) for n in ("linear", "linear_vectors")] if model == "hybrid" else []
+    silenced = [layer_named(text_model, n) for n in ("linear", "linear_vectors")] if model == "hybrid" else []
     both = _logits(text_model, texts, *silenced)
     only_first = _logits(text_model, texts, *silenced, second)
     only_second = _logits(text_model, texts, *silenced, first)
@@ -182,6 +185,16 @@ def test_ngram_branch_exports_and_serves(small_config, glove, tmp_path: Path) ->
     result = train(read_tweets(sample_csv(), labelled=True), glove, tmp_path / "m", config, verbose=0)
     assert any("ngrams" in w.path for w in result.model.weights)
     check_fresh_process(result, tmp_path)
+
+
+def layer_names(model: keras.Model) -> set[str]:
+    """The text model's layers: those that read strings, and those of its scorer."""
+    return {layer.name for layer in [*model.layers, *model.get_layer(SCORER).layers]}
+
+
+def layer_named(model: keras.Model, name: str) -> Any:
+    """A layer of the text model or of its scorer."""
+    return next(layer for layer in [*model.layers, *model.get_layer(SCORER).layers] if layer.name == name)
 
 
 def _logits(model: Any, texts: tf.Tensor, *quiet: Any) -> np.ndarray:

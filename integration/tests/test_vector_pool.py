@@ -12,7 +12,7 @@ from hypothesis.extra import numpy as hnp
 from glove_lookup import GloveLookup
 from tweet_classifier import read_tweets, sample_csv
 from tweet_classifier.linear import fit_linear
-from tweet_classifier.model import linear_model
+from tweet_classifier.model import SCORER, linear_model
 from tweet_classifier.ngram_tfidf import GramCounts, tfidf_matrix
 from tweet_classifier.training import pooled_vectors, training_vocabulary
 from tweet_classifier.vector_pool import VectorPool
@@ -62,9 +62,13 @@ def test_linear_member_with_vectors_is_the_solver_model(glove) -> None:
     model = linear_model(fit, lookup)
     got = model.predict(tf.constant(texts), verbose=0).reshape(-1).astype(np.float64)
     np.testing.assert_allclose(np.log(got / (1 - got)), expected, atol=1e-3)
-    assert {"linear", "linear_vectors", "vector_pool"} <= {layer.name for layer in model.layers}
+    scorer = model.get_layer(SCORER)  # over what the string-reading layers give
+    assert {"linear", lookup.name, SCORER} <= {layer.name for layer in model.layers}
+    assert {"linear_vectors", "vector_pool"} <= {layer.name for layer in scorer.layers}
     # a text with no known word still gets the n-gram part (pooled vectors are zeros)
-    empty = keras.Model(model.inputs, model.get_layer("linear_logit").output)(tf.constant(["zzqx"]))
+    linear_logit = keras.Model(scorer.input, scorer.get_layer("linear_logit").output)
+    text = tf.constant(["zzqx"])
+    empty = linear_logit({"linear": fit.layer(text), lookup.name: lookup(text)})
     np.testing.assert_allclose(
         empty.numpy().reshape(-1), fit.layer(tf.constant(["zzqx"])).numpy().reshape(-1)
     )

@@ -36,15 +36,15 @@ class LinearFit:
         """float64 ``[texts]``: the out-of-fold logits as probabilities."""
         return _probability(self.oof_logit)
 
-    def logit(self, text: Any, vectors: Any = None) -> Any:
-        """The member's logit in a functional Keras model: ``text`` strings, ``vectors`` the
-        lookup's output (needed when the member was fitted with pooled vectors)."""
+    def logit(self, ngram_logit: Any, vectors: Any = None) -> Any:
+        """The member's logit in a functional Keras model: ``ngram_logit`` is :attr:`layer`'s
+        output, ``vectors`` the lookup's (needed when the member was fitted with pooled vectors)."""
         import keras
 
         from tweet_classifier.vector_pool import VectorPool
 
         if self.vector_coef is None:
-            return self.layer(text)
+            return ngram_logit
         if vectors is None:
             raise ValueError("this linear member was fitted with word vectors: pass the lookup's output")
         weights = self.vector_coef.astype(np.float32).reshape(-1, 1)
@@ -56,7 +56,7 @@ class LinearFit:
             name="linear_vectors",
         )
         return keras.layers.Add(name="linear_logit")(
-            [self.layer(text), dense(VectorPool(name="vector_pool")(vectors))]
+            [ngram_logit, dense(VectorPool(name="vector_pool")(vectors))]
         )
 
 

@@ -16,6 +16,7 @@ which shares the GloVe lookup with the LSTMs when it weighs pooled word vectors.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import keras
@@ -29,8 +30,10 @@ from tweet_classifier.ngrams import HashedNgrams
 # The convolution ends the mask's use (the LSTMs see pooled, fixed-length features);
 # Keras warns about that at every call, which is noise for our users.
 warnings.filterwarnings("ignore", message=r"Layer 'conv(_seed[0-9]+)?' .* does not support masking")
+warnings.filterwarnings("ignore", message=r"Layer 'scorer' .* does not support masking")  # the same
 
 MAX_NGRAMS = 512
+SCORER = "scorer"  # the text model's nested model over what its string-reading layers give
 
 
 def build_models(
@@ -70,14 +73,42 @@ def build_models(
         layers.blend(trained, offset) if config.lstm_seeds == 1 else layers.each(trained, offset),
         name="tweetclf_ids",
     )
-    text = keras.Input(shape=(), dtype="string", name="text")
-    vectors = lookup(text)  # one lookup for the LSTMs and the linear member's pooled vectors
-    served = layers.head_logits(vectors, layers.hasher(text) if layers.hasher is not None else None)
-    linear_logit = None
+    readers: list[keras.layers.Layer] = [lookup]  # one lookup for the LSTMs and the pooled vectors
+    if layers.hasher is not None:
+        readers.append(layers.hasher)
     if linear is not None:
-        linear_logit = linear.logit(text, vectors if linear_lookup is None else linear_lookup(text))
-    text_model = keras.Model(text, layers.blend(served, linear_logit), name="tweetclf")
-    return ids_model, text_model, layers.hasher
+        readers += [linear.layer] if linear_lookup is None else [linear.layer, linear_lookup]
+
+    def score(read: dict[str, keras.KerasTensor]) -> keras.KerasTensor:
+        vectors = read[lookup.name]
+        served = layers.head_logits(vectors, read[layers.hasher.name] if layers.hasher else None)
+        linear_logit = None
+        if linear is not None:
+            pooled = vectors if linear_lookup is None else read[linear_lookup.name]
+            linear_logit = linear.logit(read[linear.layer.name], pooled)
+        return layers.blend(served, linear_logit)
+
+    return ids_model, text_model_of(readers, score, name="tweetclf"), layers.hasher
+
+
+def text_model_of(
+    readers: list[keras.layers.Layer],
+    score: Callable[[dict[str, keras.KerasTensor]], keras.KerasTensor],
+    name: str,
+) -> keras.Model:
+    """Raw strings -> the ``readers`` (the layers that read strings) -> a nested model named
+    :data:`SCORER` over their outputs, keyed by each reader's name, built by ``score``.
+
+    The split lets the explain signature score a text with one word left out from the
+    readers' outputs computed word by word, without rebuilding and re-reading strings.
+    """
+    text = keras.Input(shape=(), dtype="string", name="text")
+    read = {layer.name: layer(text) for layer in readers}
+    inputs = {
+        key: keras.Input(shape=tensor.shape[1:], dtype=tensor.dtype, name=key) for key, tensor in read.items()
+    }
+    scorer = keras.Model(inputs, score(inputs), name=SCORER)
+    return keras.Model(text, scorer(read), name=name)
 
 
 class _SharedLayers:
@@ -216,7 +247,10 @@ def linear_model(linear: LinearFit, lookup: GloveLookup | None = None) -> keras.
 
     ``lookup`` gives the word vectors when the member was fitted with them.
     """
-    text = keras.Input(shape=(), dtype="string", name="text")
-    logit = linear.logit(text, lookup(text) if lookup is not None else None)
-    probability = keras.layers.Activation("sigmoid", name="probability")(logit)
-    return keras.Model(text, probability, name="tweetclf_linear")
+    readers = [linear.layer] if lookup is None else [linear.layer, lookup]
+
+    def score(read: dict[str, keras.KerasTensor]) -> keras.KerasTensor:
+        logit = linear.logit(read[linear.layer.name], read[lookup.name] if lookup is not None else None)
+        return keras.layers.Activation("sigmoid", name="probability")(logit)
+
+    return text_model_of(readers, score, name="tweetclf_linear")

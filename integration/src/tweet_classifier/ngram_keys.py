@@ -85,21 +85,38 @@ def ngram_keys(texts: Any) -> tuple[tf.Tensor, tf.Tensor]:
     (11, [0])
     """
     cleaned = clean(texts)
+    char_rows, char_keys = char_ngram_keys(cleaned)
+    word_rows, word_keys = word_ngram_keys(token_fingerprints(cleaned))
+    return tf.concat([char_rows, word_rows], axis=0), tf.concat([char_keys, word_keys], axis=0)
+
+
+def char_ngram_keys(cleaned: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+    """``(rows, keys)`` of the character n-grams of :func:`clean`'s texts (-1 for empty slots).
+
+    Each blank-separated word has its own n-grams, so the keys of a text are those of its
+    words put together: the explain signature counts a text's keys word by word.
+    """
     words = tf.strings.split(cleaned)
     padded = tf.strings.join([" ", words.flat_values, " "])
     chars = tf.strings.unicode_decode(padded, "UTF-8", errors="replace")  # [words, (chars)]
     char_word = chars.value_rowids()
     char_end = tf.gather(chars.row_splits[1:], char_word)
-    char_keys = _rolling_keys(tf.cast(chars.flat_values, tf.uint64), char_end, CHAR_NGRAMS, _CHAR_SEED, 0)
-    char_rows = tf.gather(words.value_rowids(), char_word)
+    keys = _rolling_keys(tf.cast(chars.flat_values, tf.uint64), char_end, CHAR_NGRAMS, _CHAR_SEED, 0)
+    rows = tf.gather(words.value_rowids(), char_word)
+    return tf.tile(rows, [CHAR_NGRAMS[1] - CHAR_NGRAMS[0] + 1]), keys
 
+
+def token_fingerprints(cleaned: tf.Tensor) -> tf.RaggedTensor:
+    """int64 ``[texts, (tokens)]``: a fingerprint of each token of two or more letters/digits."""
     tokens = tf.strings.split(tf.strings.regex_replace(cleaned, r"[^\pL\pN_]+", " "))
     tokens = tf.ragged.boolean_mask(tokens, tf.strings.length(tokens, unit="UTF8_CHAR") >= 2)
-    fingerprints = tf.strings.to_hash_bucket_fast(tokens.flat_values, (1 << 63) - 1)
-    token_rows = tokens.value_rowids()
-    token_end = tf.gather(tokens.row_splits[1:], token_rows)
-    word_keys = _rolling_keys(tf.cast(fingerprints, tf.uint64), token_end, WORD_NGRAMS, _WORD_SEED, WORD_FLAG)
-    char_count = CHAR_NGRAMS[1] - CHAR_NGRAMS[0] + 1
-    word_count = WORD_NGRAMS[1] - WORD_NGRAMS[0] + 1
-    rows = tf.concat([tf.tile(char_rows, [char_count]), tf.tile(token_rows, [word_count])], axis=0)
-    return rows, tf.concat([char_keys, word_keys], axis=0)
+    return tokens.with_flat_values(tf.strings.to_hash_bucket_fast(tokens.flat_values, (1 << 63) - 1))
+
+
+def word_ngram_keys(fingerprints: tf.RaggedTensor) -> tuple[tf.Tensor, tf.Tensor]:
+    """``(rows, keys)`` of the word n-grams of each row of token fingerprints (-1 for empty slots)."""
+    token_rows = fingerprints.value_rowids()
+    token_end = tf.gather(fingerprints.row_splits[1:], token_rows)
+    symbols = tf.cast(fingerprints.flat_values, tf.uint64)
+    keys = _rolling_keys(symbols, token_end, WORD_NGRAMS, _WORD_SEED, WORD_FLAG)
+    return tf.tile(token_rows, [WORD_NGRAMS[1] - WORD_NGRAMS[0] + 1]), keys

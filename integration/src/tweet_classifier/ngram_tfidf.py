@@ -212,19 +212,23 @@ class NgramTfidf(keras.layers.Layer):
         shape = tf.stack([batch, size])
         return tf.sparse.reorder(tf.SparseTensor(indices, values / tf.gather(norms, block), shape))
 
+    def columns(self, keys: Any) -> tf.Tensor:
+        """int64 column of each n-gram key (:mod:`tweet_classifier.ngram_keys`), -1 where unknown."""
+        if self._table is None:
+            raise ValueError("this NgramTfidf has no vocabulary (restore it with load_assets)")
+        return self._table.lookup(keys)
+
     def _tfidf(self, texts: Any) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor]:
         """``(batch, rows, columns, blocks, values)``: the features before the L2 norms, unordered.
 
         ``blocks`` is ``2 * row`` for a character n-gram, ``2 * row + 1`` for a word n-gram.
         """
-        if self._table is None:
-            raise ValueError("this NgramTfidf has no vocabulary (restore it with load_assets)")
         texts = tf.convert_to_tensor(texts, tf.string)
         if texts.shape.rank == 2:
             texts = tf.squeeze(texts, axis=-1)
         batch = tf.shape(texts, out_type=tf.int64)[0]
         rows, keys = ngram_keys(texts)
-        column = self._table.lookup(keys)
+        column = self.columns(keys)
         known = column >= 0
         rows = tf.boolean_mask(rows, known)
         column = tf.boolean_mask(column, known)

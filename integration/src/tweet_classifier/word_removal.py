@@ -1,0 +1,142 @@
+"""What the string-reading layers give for a text with one word left out, from its words alone.
+
+The explain signature scores every text of a batch once per word, each time without that
+word (the other blank-separated words joined by one blank). Rebuilding those texts and
+reading them again costs most of the time: the n-gram layer re-cleans and re-hashes every
+character of every shortened text. Both readers work word by word instead:
+
+- a :class:`~glove_lookup.GloveLookup` standardises each word once; a shortened text's ids
+  are its other words' ids, in order, cut to the sequence length;
+- an :class:`~tweet_classifier.ngram_tfidf.NgramTfidf` counts each word's character n-grams
+  once and takes the removed word's counts out of its text's (exact sums, in float64); the
+  word n-grams, which cross words, are hashed again from the remaining tokens.
+
+Both are exact because the standardisation and the cleaning never look across a blank, so
+a text's tokens are its words' tokens put together. ``tests/test_word_removal.py`` checks
+each against the layer itself on the shortened texts.
+
+Arguments shared by the functions: ``words`` ragged ``[texts, (words)]``
+(``tf.strings.split`` of the texts), ``rows`` and ``position`` int64 ``[variants]``: the
+text of each variant and the word it leaves out.
+"""
+
+from __future__ import annotations
+
+import tensorflow as tf
+
+from glove_lookup import GloveLookup
+from tweet_classifier.ngram_keys import char_ngram_keys, clean, token_fingerprints, word_ngram_keys
+from tweet_classifier.ngram_tfidf import NgramTfidf
+
+
+def without_word(
+    per_word: tf.RaggedTensor, words: tf.RaggedTensor, rows: tf.Tensor, position: tf.Tensor
+) -> tf.RaggedTensor:
+    """``[variants, (items)]``: each variant's text's items (``per_word``: ``[all words,
+    (items)]``, the words of every text in order) without those of the word it leaves out.
+
+    >>> words = tf.strings.split(tf.constant(["a b c"]))
+    >>> items = tf.ragged.constant([[1], [2, 3], [4]], tf.int64)
+    >>> without_word(items, words, tf.constant([0, 0], tf.int64), tf.constant([1, 2], tf.int64)).to_list()
+    [[1, 4], [1, 2, 3]]
+    """
+    by_text = tf.RaggedTensor.from_row_lengths(per_word, words.row_lengths())  # [texts, (words), (items)]
+    others = tf.gather(by_text, rows)
+    keep = tf.not_equal(tf.ragged.range(others.row_lengths()), tf.expand_dims(position, 1))
+    return tf.ragged.boolean_mask(others, keep).merge_dims(1, 2)
+
+
+def token_ids_without_word(
+    lookup: GloveLookup, words: tf.RaggedTensor, rows: tf.Tensor, position: tf.Tensor
+) -> tf.Tensor:
+    """int64 ``[variants, sequence_length]``: ``lookup.token_ids`` of each shortened text.
+
+    A word's tokens are cut at the sequence length too: more of them could not be read.
+    """
+    ids = lookup.token_ids(words.flat_values)  # [all words, sequence_length], 0 = padding
+    per_word = tf.RaggedTensor.from_tensor(ids, padding=0)  # real ids are >= 1
+    kept = without_word(per_word, words, rows, position)
+    return kept.to_tensor(0, shape=[None, lookup.sequence_length])
+
+
+def ngram_logits_without_word(
+    layer: NgramTfidf, words: tf.RaggedTensor, rows: tf.Tensor, position: tf.Tensor
+) -> tf.Tensor:
+    """float32 ``[variants, 1]``: ``layer``'s logit of each shortened text."""
+    cleaned = clean(words.flat_values)  # each word alone: the cleaning never crosses a blank
+    char_part = _char_block_without_word(layer, cleaned, words, rows, position)
+    tokens = without_word(token_fingerprints(cleaned), words, rows, position)
+    variant, keys = word_ngram_keys(tokens)
+    word_part = _block(layer, variant, keys, tf.size(rows, out_type=tf.int64))
+    return tf.cast(tf.expand_dims(char_part + word_part, 1), tf.float32) + layer.bias
+
+
+def _block(layer: NgramTfidf, rows: tf.Tensor, keys: tf.Tensor, size: tf.Tensor) -> tf.Tensor:
+    """float64 ``[size]``: one block's ``sum(value * weight) / sqrt(sum(value^2))`` per row."""
+    rows, column, counts = _counted(layer, rows, keys)
+    value = _value(layer, column, counts)
+    sums = tf.math.unsorted_segment_sum(tf.stack([value * _weight(layer, column), value**2], 1), rows, size)
+    return tf.math.divide_no_nan(sums[:, 0], tf.sqrt(sums[:, 1]))
+
+
+def _char_block_without_word(
+    layer: NgramTfidf, cleaned: tf.Tensor, words: tf.RaggedTensor, rows: tf.Tensor, position: tf.Tensor
+) -> tf.Tensor:
+    """float64 ``[variants]``: the character block of each shortened text, from count differences.
+
+    A text's n-gram with count ``c`` of which its removed word holds ``d`` keeps ``c - d``;
+    the text's sums lose the difference of that n-gram's terms.
+    """
+    word_of, keys = char_ngram_keys(cleaned)
+    texts, all_words = words.nrows(), tf.size(words.flat_values, out_type=tf.int64)
+    text_of = tf.gather(words.value_rowids(), word_of)
+    text_rows, text_column, text_counts = _counted(layer, text_of, keys)
+    in_text = _value(layer, text_column, text_counts)
+    weight = _weight(layer, text_column)
+    text_sums = tf.math.unsorted_segment_sum(
+        tf.stack([in_text * weight, in_text**2, tf.ones_like(in_text)], 1), text_rows, texts
+    )
+    # each word's own counts of its n-grams, and its text's count of the same n-grams
+    size = tf.constant(layer.vocabulary_size, tf.int64)
+    pair_word, pair_column, pair_counts = _counted(layer, word_of, keys)
+    text_pairs = tf.gather(words.value_rowids(), pair_word) * size + pair_column
+    at = tf.searchsorted(text_rows * size + text_column, text_pairs)  # _counted sorts its pairs
+    before = tf.gather(in_text, at)
+    remaining = tf.gather(text_counts, at) - pair_counts
+    after = _value(layer, pair_column, remaining)
+    lost = tf.math.unsorted_segment_sum(
+        tf.stack(
+            [
+                (before - after) * tf.gather(weight, at),
+                before**2 - after**2,
+                tf.cast(remaining == 0, tf.float64),
+            ],
+            1,
+        ),
+        pair_word,
+        all_words,
+    )
+    removed = tf.gather(words.row_starts(), rows) + position
+    left = tf.gather(text_sums, rows) - tf.gather(lost, removed)  # [variants, 3]
+    return tf.where(left[:, 2] > 0.5, left[:, 0] / tf.sqrt(tf.maximum(left[:, 1], 1e-300)), 0.0)
+
+
+def _counted(layer: NgramTfidf, rows: tf.Tensor, keys: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
+    """The distinct known ``(row, column)`` pairs of ``keys``, sorted, and how often each occurs."""
+    column = layer.columns(keys)
+    known = column >= 0
+    size = tf.constant(layer.vocabulary_size, tf.int64)
+    pairs = tf.sort(tf.boolean_mask(rows * size + column, known))
+    distinct, _, counts = tf.unique_with_counts(pairs, out_idx=tf.int64)  # sorted in, sorted out
+    return distinct // size, distinct % size, counts
+
+
+def _value(layer: NgramTfidf, column: tf.Tensor, counts: tf.Tensor) -> tf.Tensor:
+    """float64 TF-IDF value ``(1 + ln count) * idf`` of each n-gram, 0 for a count of 0."""
+    idf = tf.cast(tf.gather(layer.idf, column), tf.float64)
+    logs = tf.math.log(tf.cast(tf.maximum(counts, 1), tf.float64))
+    return tf.where(counts > 0, (1.0 + logs) * idf, 0.0)
+
+
+def _weight(layer: NgramTfidf, column: tf.Tensor) -> tf.Tensor:
+    return tf.cast(tf.gather(layer.kernel, column), tf.float64)

@@ -1,0 +1,120 @@
+"""Leaving a word out, word by word, gives what the string layers give for the shortened text."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import tensorflow as tf
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from glove_lookup import GloveLookup
+from tweet_classifier import read_tweets, sample_csv
+from tweet_classifier.linear import fit_linear
+from tweet_classifier.training import training_vocabulary
+from tweet_classifier.word_removal import ngram_logits_without_word, token_ids_without_word, without_word
+
+SAMPLE = list(read_tweets(sample_csv(), labelled=True).texts)
+# words the cleaning and the standardisation treat specially, beside plain ones
+TRICKY = [
+    "don't",
+    "I'm",
+    "3.5",
+    "1,000",
+    "&amp;",
+    "&lt;3",
+    "&amp;amp;",
+    "@Fire_Dept:",
+    "@",
+    "#",
+    "--",
+    "#wildfire",
+    "FIRE!!!",
+    "x",
+    "a",
+    "fire",
+    "near",
+    "http://t.co/x",
+    "www.x.org/a",
+    "\u00a0",
+    "na\u00efve",
+    "caf\u00e9\u2019s",
+    "a\u200bb",
+    "\ufffd",
+    "\U0001f525\U0001f525",
+    "!" * 40,  # more tokens than a sequence holds
+]
+words_st = st.lists(
+    st.one_of(
+        st.sampled_from(TRICKY),
+        st.sampled_from(" ".join(SAMPLE[:30]).split()),
+        st.text(min_size=1, max_size=8).filter(lambda w: w.split() == [w]),
+    ),
+    min_size=0,
+    max_size=40,
+)
+
+
+@pytest.fixture(scope="module")
+def lookup(glove) -> GloveLookup:
+    wv = glove.restrict(vocabulary=training_vocabulary(SAMPLE), top_n=500)
+    return GloveLookup(wv, sequence_length=20)
+
+
+@pytest.fixture(scope="module")
+def layer():
+    y = np.array(read_tweets(sample_csv(), labelled=True).targets)
+    return fit_linear(SAMPLE, y, c=2.0, folds=2, seed=0).layer
+
+
+def shortened(texts: list[str]) -> tuple[tf.RaggedTensor, tf.Tensor, tf.Tensor, list[str]]:
+    """The split words, every (text, word) pair, and the texts each pair leaves."""
+    words = tf.strings.split(tf.constant(texts, tf.string))
+    rows, position, variants = [], [], []
+    for row, split in enumerate(words.to_list()):  # its words: split on ASCII whitespace only
+        split = [w.decode("utf-8") for w in split]
+        for i in range(len(split)):
+            rows.append(row)
+            position.append(i)
+            variants.append(" ".join(split[:i] + split[i + 1 :]))
+    as_int = lambda values: tf.constant(values, tf.int64, shape=[len(values)])  # noqa: E731
+    return words, as_int(rows), as_int(position), variants
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(words_st, min_size=1, max_size=4))
+def test_ngram_logits_without_a_word_are_the_layers_on_the_shortened_text(layer, texts_words) -> None:
+    texts = [" ".join(w) for w in texts_words]
+    words, rows, position, variants = shortened(texts)
+    if not variants:
+        return
+    got = ngram_logits_without_word(layer, words, rows, position).numpy()
+    expected = layer(tf.constant(variants)).numpy()
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(words_st, min_size=1, max_size=4))
+def test_token_ids_without_a_word_are_the_lookups_of_the_shortened_text(lookup, texts_words) -> None:
+    texts = [" ".join(w) for w in texts_words]
+    words, rows, position, variants = shortened(texts)
+    if not variants:
+        return
+    got = token_ids_without_word(lookup, words, rows, position).numpy()
+    np.testing.assert_array_equal(got, lookup.token_ids(tf.constant(variants)).numpy())
+
+
+def test_a_text_of_one_word_leaves_nothing(layer, lookup) -> None:
+    words, rows, position, variants = shortened(["Fire!"])
+    assert variants == [""]
+    np.testing.assert_allclose(
+        ngram_logits_without_word(layer, words, rows, position).numpy(), [[float(layer.bias.numpy())]]
+    )
+    assert token_ids_without_word(lookup, words, rows, position).numpy().tolist() == [[0] * 20]
+
+
+def test_items_of_the_left_out_word_go() -> None:
+    words = tf.strings.split(tf.constant(["a b", "c"]))
+    items = tf.ragged.constant([[1, 1], [], [3]], tf.int64)
+    rows, position = tf.constant([0, 0, 1], tf.int64), tf.constant([0, 1, 0], tf.int64)
+    assert without_word(items, words, rows, position).to_list() == [[], [1, 1], []]
