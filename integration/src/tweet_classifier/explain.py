@@ -9,7 +9,8 @@ by sending the shortened text. All variants of a batch go through the model in o
 The shortened texts are not rebuilt and read again: the layers that read strings give
 their outputs for them word by word (:mod:`tweet_classifier.word_removal`), and the text
 model's scorer (:func:`tweet_classifier.model.text_model_of`) scores those. That is what
-makes a batch of 256 tweets cost about 4x ``serving_default`` rather than 15x.
+makes a batch of 256 tweets cost about 9x ``serving_default`` rather than 15x: the scorer's
+LSTMs, run once per shortened text, are most of what is left.
 
 Outputs, for ``text: string[batch]`` (``words`` wide: the most words of a text in the batch,
 at most :data:`MAX_WORDS`, shorter rows padded with ``""`` / ``False`` / ``0``):

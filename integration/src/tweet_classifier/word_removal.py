@@ -89,7 +89,8 @@ def _char_block_without_word(
     """
     word_of, keys = char_ngram_keys(cleaned)
     texts, all_words = words.nrows(), tf.size(words.flat_values, out_type=tf.int64)
-    text_of = tf.gather(words.value_rowids(), word_of)
+    word_text = words.value_rowids()
+    text_of = tf.gather(word_text, word_of)
     text_rows, text_column, text_counts = _counted(layer, text_of, keys)
     in_text = _value(layer, text_column, text_counts)
     weight = _weight(layer, text_column)
@@ -99,7 +100,7 @@ def _char_block_without_word(
     # each word's own counts of its n-grams, and its text's count of the same n-grams
     size = tf.constant(layer.vocabulary_size, tf.int64)
     pair_word, pair_column, pair_counts = _counted(layer, word_of, keys)
-    text_pairs = tf.gather(words.value_rowids(), pair_word) * size + pair_column
+    text_pairs = tf.gather(word_text, pair_word) * size + pair_column
     at = tf.searchsorted(text_rows * size + text_column, text_pairs)  # _counted sorts its pairs
     before = tf.gather(in_text, at)
     remaining = tf.gather(text_counts, at) - pair_counts
@@ -116,7 +117,7 @@ def _char_block_without_word(
         pair_word,
         all_words,
     )
-    removed = tf.gather(words.row_starts(), rows) + position
+    removed = tf.gather(words.row_splits, rows) + position
     left = tf.gather(text_sums, rows) - tf.gather(lost, removed)  # [variants, 3]
     return tf.where(left[:, 2] > 0.5, left[:, 0] / tf.sqrt(tf.maximum(left[:, 1], 1e-300)), 0.0)
 
