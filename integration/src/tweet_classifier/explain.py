@@ -49,10 +49,18 @@ def lookup_of(model: keras.Model) -> GloveLookup | None:
 
 
 def explain_function(
-    text_model: keras.Model, threshold: float
+    text_model: keras.Model,
+    threshold: float,
+    probabilities: Callable[[tf.Tensor], tf.Tensor] | None = None,
 ) -> Callable[[tf.Tensor], dict[str, tf.Tensor]]:
     """The ``explain`` signature's function for ``text_model`` (raw strings -> probability),
-    a model of :func:`tweet_classifier.model.text_model_of`."""
+    a model of :func:`tweet_classifier.model.text_model_of`. ``probabilities``: texts ->
+    ``[batch]`` probabilities, when the caller has that function traced already."""
+    if probabilities is None:
+
+        def probabilities(texts: tf.Tensor) -> tf.Tensor:
+            return tf.reshape(text_model(texts, training=False), [-1])
+
     lookup = lookup_of(text_model)
     without_word = _scores_without_word(text_model)
     cutoff = tf.constant(threshold, tf.float32)
@@ -60,7 +68,7 @@ def explain_function(
     def explain(text: tf.Tensor) -> dict[str, tf.Tensor]:
         words = tf.strings.split(text)  # ragged [batch, (words)]
         rows, position = _explained(words)
-        probability = tf.reshape(text_model(text, training=False), [-1])
+        probability = probabilities(text)
         change = tf.gather(probability, rows) - without_word(words, rows, position)
         shown = words[:, :MAX_WORDS]
         tokens, oov = _word_tokens(shown.flat_values, lookup)

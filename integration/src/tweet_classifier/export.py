@@ -22,12 +22,17 @@ def export_serving_model(
     """``serving_default(text: string[None]) -> {probability: float32[None], label: int64[None]}``,
     ``explain(text)`` and ``oov_share(text)`` (see :mod:`tweet_classifier.explain`)."""
     cutoff = tf.constant(threshold, tf.float32)
+    # traced once: serving_default and explain call the same graph function
+    probabilities = tf.function(
+        lambda text: tf.reshape(text_model(text, training=False), [-1]),
+        input_signature=[tf.TensorSpec([None], tf.string)],
+    )
 
     def serve(text: tf.Tensor) -> dict[str, tf.Tensor]:
-        probability = tf.reshape(text_model(text, training=False), [-1])
+        probability = probabilities(text)
         return {"probability": probability, "label": tf.cast(probability >= cutoff, tf.int64)}
 
-    signatures = {"explain": explain_function(text_model, threshold)}
+    signatures = {"explain": explain_function(text_model, threshold, probabilities)}
     oov_share = oov_share_function(text_model)
     if oov_share is not None:
         signatures["oov_share"] = oov_share
