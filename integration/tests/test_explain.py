@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tweet_classifier import ExportedModel, read_tweets, sample_csv
-from tweet_classifier.explain import MAX_WORDS
+from tweet_classifier.explain import MAX_WORDS, WORD_BY_WORD_FROM
 from tweet_classifier.explained_errors import MAX_ERRORS, influential_words, mistakes
 from tweet_classifier.exported_model import Explanation
 
@@ -168,3 +168,15 @@ def test_a_batch_without_words_is_explained(model: ExportedModel) -> None:
     assert [f.words for f in found] == [[], []]
     probabilities, _ = model.predict(["", "   "])
     assert [f.probability for f in found] == pytest.approx(list(probabilities), abs=1e-6)
+
+
+def test_a_batch_read_word_by_word_explains_each_text_as_it_is_explained_alone(model: ExportedModel) -> None:
+    texts = list(read_tweets(sample_csv(), labelled=True).texts[:12])
+    assert sum(len(text.split()) for text in texts) >= WORD_BY_WORD_FROM  # the batch reads words once
+    assert all(len(text.split()) < WORD_BY_WORD_FROM for text in texts)  # a text alone is re-read
+    together = model.explain(texts)
+    for text, found in zip(texts, together, strict=True):
+        (alone,) = model.explain([text])
+        assert found.words == alone.words
+        assert found.probability == pytest.approx(alone.probability, abs=1e-6)
+        np.testing.assert_allclose(found.contribution, alone.contribution, atol=1e-5)

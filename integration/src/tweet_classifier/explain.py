@@ -10,7 +10,9 @@ The shortened texts are not rebuilt and read again: the layers that read strings
 their outputs for them word by word (:mod:`tweet_classifier.word_removal`), and the text
 model's scorer (:func:`tweet_classifier.model.text_model_of`) scores those. That is what
 makes a batch of 256 tweets cost about 9x ``serving_default`` rather than 15x: the scorer's
-LSTMs, run once per shortened text, are most of what is left.
+LSTMs, run once per shortened text, are most of what is left. Below
+:data:`WORD_BY_WORD_FROM` shortened texts the batch is small enough that re-reading them
+costs less (fewer ops); both ways give the same contributions.
 
 Outputs, for ``text: string[batch]`` (``words`` wide: the most words of a text in the batch,
 at most :data:`MAX_WORDS`, shorter rows padded with ``""`` / ``False`` / ``0``):
@@ -37,6 +39,7 @@ from tweet_classifier.ngram_tfidf import NgramTfidf
 from tweet_classifier.word_removal import ngram_logits_without_word, token_ids_without_word
 
 MAX_WORDS = 64  # words explained per text; later words are not listed (tweets have about 15)
+WORD_BY_WORD_FROM = 48  # shortened texts in a batch from which reading words once is faster
 EXPLAIN_OUTPUTS = ("probability", "label", "words", "tokens", "oov", "contribution")
 
 
@@ -65,11 +68,20 @@ def explain_function(
     without_word = _scores_without_word(text_model)
     cutoff = tf.constant(threshold, tf.float32)
 
+    def scores(text: tf.Tensor, words: tf.RaggedTensor, rows: tf.Tensor, position: tf.Tensor) -> tf.Tensor:
+        """``[batch + variants]``: the texts' probabilities, then those of the shortened texts."""
+        return tf.cond(  # a few words: one call on the shortened texts costs less op overhead
+            tf.size(rows) < WORD_BY_WORD_FROM,
+            lambda: probabilities(tf.concat([text, _texts_without_word(words, rows, position)], 0)),
+            lambda: tf.concat([probabilities(text), without_word(words, rows, position)], 0),
+        )
+
     def explain(text: tf.Tensor) -> dict[str, tf.Tensor]:
         words = tf.strings.split(text)  # ragged [batch, (words)]
         rows, position = _explained(words)
-        probability = probabilities(text)
-        change = tf.gather(probability, rows) - without_word(words, rows, position)
+        both = scores(text, words, rows, position)
+        probability = both[: tf.shape(text)[0]]
+        change = tf.gather(probability, rows) - both[tf.shape(text)[0] :]
         shown = words[:, :MAX_WORDS]
         tokens, oov = _word_tokens(shown.flat_values, lookup)
 
@@ -118,13 +130,7 @@ def _scores_without_word(
         outputs = {layer.name: read(layer, words, rows, position) for layer in readers}
         return tf.reshape(scorer(outputs, training=False), [-1])
 
-    def scores_if_any(words: tf.RaggedTensor, rows: tf.Tensor, position: tf.Tensor) -> tf.Tensor:
-        # an unrolled LSTM cannot take an empty batch: a batch of empty texts has no variant
-        return tf.cond(
-            tf.size(rows) > 0, lambda: scores(words, rows, position), lambda: tf.zeros([0], tf.float32)
-        )
-
-    return scores_if_any
+    return scores
 
 
 def oov_share_function(text_model: keras.Model) -> Callable[[tf.Tensor], dict[str, tf.Tensor]] | None:
