@@ -36,7 +36,7 @@ import tensorflow as tf
 from glove_lookup import GloveLookup, standardize
 from tweet_classifier.model import SCORER
 from tweet_classifier.ngram_tfidf import NgramTfidf
-from tweet_classifier.word_removal import ngram_logits_without_word, token_ids_without_word
+from tweet_classifier.word_removal import ngram_logits_without_word, other_words, token_ids_without_word
 
 MAX_WORDS = 64  # words explained per text; later words are not listed (tweets have about 15)
 WORD_BY_WORD_FROM = 48  # shortened texts in a batch from which reading words once is faster
@@ -162,9 +162,7 @@ def _explained(words: tf.RaggedTensor) -> tuple[tf.Tensor, tf.Tensor]:
 
 def _texts_without_word(words: tf.RaggedTensor, rows: tf.Tensor, position: tf.Tensor) -> tf.Tensor:
     """Each variant's text: the other words of its text joined by one blank."""
-    others = tf.gather(words, rows)  # ragged [variants, (words of that text)]
-    keep = tf.not_equal(tf.ragged.range(others.row_lengths()), tf.expand_dims(position, 1))
-    return tf.strings.reduce_join(tf.ragged.boolean_mask(others, keep), axis=1, separator=" ")
+    return tf.strings.reduce_join(other_words(words, rows, position), axis=1, separator=" ")
 
 
 def _word_tokens(words: tf.Tensor, lookup: GloveLookup | None) -> tuple[tf.Tensor, tf.Tensor]:

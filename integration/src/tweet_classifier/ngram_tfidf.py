@@ -212,11 +212,18 @@ class NgramTfidf(keras.layers.Layer):
         shape = tf.stack([batch, size])
         return tf.sparse.reorder(tf.SparseTensor(indices, values / tf.gather(norms, block), shape))
 
-    def columns(self, keys: Any) -> tf.Tensor:
-        """int64 column of each n-gram key (:mod:`tweet_classifier.ngram_keys`), -1 where unknown."""
+    def counts(self, rows: Any, keys: Any) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
+        """``(rows, columns, counts)``: the distinct ``(row, column)`` pairs of the n-gram
+        ``keys`` (:mod:`tweet_classifier.ngram_keys`) this layer knows, unordered, and how
+        often each occurs. Keys it does not know (and empty slots, -1) are left out."""
         if self._table is None:
             raise ValueError("this NgramTfidf has no vocabulary (restore it with load_assets)")
-        return self._table.lookup(keys)
+        column = self._table.lookup(keys)
+        known = column >= 0
+        size = tf.constant(self.vocabulary_size, tf.int64)
+        pairs = tf.boolean_mask(rows * size + column, known)
+        distinct, _, counts = tf.unique_with_counts(pairs, out_idx=tf.int64)
+        return distinct // size, distinct % size, counts
 
     def _tfidf(self, texts: Any) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor]:
         """``(batch, rows, columns, blocks, values)``: the features before the L2 norms, unordered.
@@ -227,14 +234,7 @@ class NgramTfidf(keras.layers.Layer):
         if texts.shape.rank == 2:
             texts = tf.squeeze(texts, axis=-1)
         batch = tf.shape(texts, out_type=tf.int64)[0]
-        rows, keys = ngram_keys(texts)
-        column = self.columns(keys)
-        known = column >= 0
-        rows = tf.boolean_mask(rows, known)
-        column = tf.boolean_mask(column, known)
-        size = tf.constant(self.vocabulary_size, tf.int64)
-        pairs, _, counts = tf.unique_with_counts(rows * size + column, out_idx=tf.int64)
-        rows, column = pairs // size, pairs % size
+        rows, column, counts = self.counts(*ngram_keys(texts))
         values = (1.0 + tf.math.log(tf.cast(counts, tf.float32))) * tf.gather(self.idf, column)
         block = rows * 2 + tf.cast(column >= self.num_char, tf.int64)
         return batch, rows, column, block, values

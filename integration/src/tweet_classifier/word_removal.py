@@ -41,9 +41,20 @@ def without_word(
     [[1, 4], [1, 2, 3]]
     """
     by_text = tf.RaggedTensor.from_row_lengths(per_word, words.row_lengths())  # [texts, (words), (items)]
+    return other_words(by_text, rows, position).merge_dims(1, 2)
+
+
+def other_words(by_text: tf.RaggedTensor, rows: tf.Tensor, position: tf.Tensor) -> tf.RaggedTensor:
+    """``[variants, (words), ...]``: the words (``by_text``: ``[texts, (words), ...]``) of each
+    variant's text but the one it leaves out.
+
+    >>> words = tf.strings.split(tf.constant(["a b c"]))
+    >>> other_words(words, tf.constant([0], tf.int64), tf.constant([0], tf.int64)).to_list()
+    [[b'b', b'c']]
+    """
     others = tf.gather(by_text, rows)
     keep = tf.not_equal(tf.ragged.range(others.row_lengths()), tf.expand_dims(position, 1))
-    return tf.ragged.boolean_mask(others, keep).merge_dims(1, 2)
+    return tf.ragged.boolean_mask(others, keep)
 
 
 def token_ids_without_word(
@@ -101,7 +112,7 @@ def _char_block_without_word(
     size = tf.constant(layer.vocabulary_size, tf.int64)
     pair_word, pair_column, pair_counts = _counted(layer, word_of, keys)
     text_pairs = tf.gather(word_text, pair_word) * size + pair_column
-    at = tf.searchsorted(text_rows * size + text_column, text_pairs)  # _counted sorts its pairs
+    at = tf.searchsorted(text_rows * size + text_column, text_pairs)  # _counted sorts the pairs
     before = tf.gather(in_text, at)
     remaining = tf.gather(text_counts, at) - pair_counts
     after = _value(layer, pair_column, remaining)
@@ -123,13 +134,10 @@ def _char_block_without_word(
 
 
 def _counted(layer: NgramTfidf, rows: tf.Tensor, keys: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
-    """The distinct known ``(row, column)`` pairs of ``keys``, sorted, and how often each occurs."""
-    column = layer.columns(keys)
-    known = column >= 0
-    size = tf.constant(layer.vocabulary_size, tf.int64)
-    pairs = tf.sort(tf.boolean_mask(rows * size + column, known))
-    distinct, _, counts = tf.unique_with_counts(pairs, out_idx=tf.int64)  # sorted in, sorted out
-    return distinct // size, distinct % size, counts
+    """:meth:`NgramTfidf.counts`, sorted by ``(row, column)``."""
+    rows, column, counts = layer.counts(rows, keys)
+    order = tf.argsort(rows * tf.constant(layer.vocabulary_size, tf.int64) + column)
+    return tf.gather(rows, order), tf.gather(column, order), tf.gather(counts, order)
 
 
 def _value(layer: NgramTfidf, column: tf.Tensor, counts: tf.Tensor) -> tf.Tensor:
