@@ -22,7 +22,6 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -118,11 +117,14 @@ def measure(kind: str, clients: int, seconds: float, texts: list[str]) -> dict[s
                 break
             except OSError:
                 time.sleep(0.1)
-        run: Callable[[float], dict[str, float]]
-        if kind == "REST":
-            run = lambda s: drive(port, clients, 1, s, texts)  # noqa: E731
         else:
-            run = lambda s: drive_grpc(port, clients, s, texts)  # noqa: E731
+            raise SystemExit(f"the {kind} server did not start")
+
+        def run(span: float) -> dict[str, float]:
+            if kind == "REST":
+                return drive(port, clients, 1, span, texts)
+            return drive_grpc(port, clients, span, texts)
+
         run(1.0)  # warm-up
         before_server, before_client = server_cpu(proc.pid), own_cpu()
         result = run(seconds)

@@ -9,7 +9,7 @@ by sending the shortened text. All variants of a batch go through the model in o
 The shortened texts are not rebuilt and read again: the layers that read strings give
 their outputs for them word by word (:mod:`tweet_classifier.word_removal`), and the text
 model's scorer (:func:`tweet_classifier.model.text_model_of`) scores those. That is what
-makes a batch of 256 tweets cost about 9x ``serving_default`` rather than 15x: the scorer's
+makes a batch of 256 tweets cost about 9x ``serving_default`` rather than 14x: the scorer's
 LSTMs, run once per shortened text, are most of what is left. Below
 :data:`WORD_BY_WORD_FROM` shortened texts the batch is small enough that re-reading them
 costs less (fewer ops); both ways give the same contributions.
@@ -54,16 +54,11 @@ def lookup_of(model: keras.Model) -> GloveLookup | None:
 def explain_function(
     text_model: keras.Model,
     threshold: float,
-    probabilities: Callable[[tf.Tensor], tf.Tensor] | None = None,
+    probabilities: Callable[[tf.Tensor], tf.Tensor],
 ) -> Callable[[tf.Tensor], dict[str, tf.Tensor]]:
     """The ``explain`` signature's function for ``text_model`` (raw strings -> probability),
     a model of :func:`tweet_classifier.model.text_model_of`. ``probabilities``: texts ->
-    ``[batch]`` probabilities, when the caller has that function traced already."""
-    if probabilities is None:
-
-        def probabilities(texts: tf.Tensor) -> tf.Tensor:
-            return tf.reshape(text_model(texts, training=False), [-1])
-
+    ``[batch]`` probabilities of ``text_model``, the function ``serving_default`` traces too."""
     lookup = lookup_of(text_model)
     without_word = _scores_without_word(text_model)
     cutoff = tf.constant(threshold, tf.float32)
