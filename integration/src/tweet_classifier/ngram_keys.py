@@ -58,8 +58,7 @@ def _rolling_keys(
     size = tf.shape(symbols, out_type=tf.int64)[0]
     position = tf.range(size)
     padded = tf.concat([symbols, tf.zeros([longest - 1], tf.uint64)], axis=0)
-    offsets = tf.range(longest, dtype=tf.int64)[:, tf.newaxis]
-    windows = tf.unstack(tf.gather(padded, offsets + position), num=longest)  # [longest] x [size]
+    windows = [padded[offset : offset + size] for offset in range(longest)]  # slices: cheaper than a gather
     digest = tf.fill([size], tf.constant(seed, tf.uint64))
     prime = tf.constant(_FNV_PRIME, tf.uint64)
     digests = []
