@@ -307,9 +307,7 @@ def cv_table(scores: dict[str, dict[str, list[float]]], rows: int, repeats: int)
     """Mean +- standard error over all folds; paired difference against the reference peer
     (:data:`REFERENCE`, the strongest; when it was left out by ``--only``, the best peer run)."""
     peers = {n: s["f1"] for n, s in scores.items() if n.startswith("peer")}
-    best_peer = max(peers, key=lambda n: np.mean(peers[n])) if peers else None
-    if REFERENCE in peers:
-        best_peer = REFERENCE
+    best_peer = REFERENCE if REFERENCE in peers else max(peers, key=lambda n: np.mean(peers[n]), default=None)
     out = [("model", "mean F1", "+- s.e.", f"vs {best_peer.split(': ')[1] if best_peer else '-'} (paired)")]
     for name, by_score in scores.items():
         for score, values in by_score.items():
