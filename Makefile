@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 UV     := $(BIN)/uv
 # Editable installs of every package plus the dev tools, in one root venv.
-PACKAGES := -e 'packages/glove-lookup[glove6b,test]' -e 'packages/rebalance[test]' -e 'packages/sagemaker-launcher[test]' -e 'integration[test]'
+PACKAGES := -e 'packages/glove-lookup[glove6b,test]' -e 'packages/ngram-tfidf[fit,test]' -e 'packages/rebalance[test]' -e 'packages/sagemaker-launcher[test]' -e 'integration[test]'
 DEV_TOOLS := tox tox-uv ruff mypy pandas-stubs gensim scikit-learn
 # `make V=1 ...` lists every package installed; by default setup prints only what goes wrong
 QUIET := $(if $(V),,--quiet)

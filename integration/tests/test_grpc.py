@@ -253,7 +253,7 @@ def test_readme_grpc_example_runs(both: Both, tmp_path: Path) -> None:
 
 def test_bytes_that_are_not_utf8_score_as_the_model_reads_them(both: Both, trained) -> None:
     """gRPC carries bytes; invalid UTF-8 is read with U+FFFD, as the graph's standardisation does."""
-    from tweet_classifier.exported_model import load_signatures
+    from tweet_classifier.artifacts.exported_model import load_signatures
 
     raw = [b"Forest fire \xff\xfe near La Ronge", b"\xc3 smoke #wildfire \x80"]
     request = predict_request(["placeholder"])

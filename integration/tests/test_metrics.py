@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tweet_classifier import best_threshold, binary_metrics
-from tweet_classifier.metrics import precision_recall_curve
+from tweet_classifier.report.metrics import precision_recall_curve
 
 
 def test_hand_computed() -> None:

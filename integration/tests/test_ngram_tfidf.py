@@ -10,10 +10,9 @@ import tensorflow as tf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ngram_tfidf import WORD_FLAG, GramCounts, NgramTfidf, NgramVocabulary, clean, ngram_keys, tfidf_matrix
 from tweet_classifier import read_tweets, sample_csv
-from tweet_classifier.linear import fit_linear, fold_ids
-from tweet_classifier.ngram_keys import WORD_FLAG, clean, ngram_keys
-from tweet_classifier.ngram_tfidf import GramCounts, NgramTfidf, NgramVocabulary, tfidf_matrix
+from tweet_classifier.model.linear import fit_linear, fold_ids
 
 SAMPLE = read_tweets(sample_csv(), labelled=True)
 TEXTS = list(SAMPLE.texts)

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from glove_lookup import standardize
-from tweet_classifier.ngrams import HashedNgrams
+from ngram_tfidf import HashedNgrams
 
 LAYER = HashedNgrams(num_buckets=1000, max_ngrams=64)
 

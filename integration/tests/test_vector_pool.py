@@ -10,12 +10,11 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from glove_lookup import GloveLookup
+from ngram_tfidf import GramCounts, VectorPool, tfidf_matrix
 from tweet_classifier import read_tweets, sample_csv
-from tweet_classifier.linear import fit_linear
 from tweet_classifier.model import SCORER, linear_model
-from tweet_classifier.ngram_tfidf import GramCounts, tfidf_matrix
+from tweet_classifier.model.linear import fit_linear
 from tweet_classifier.training import pooled_vectors, training_vocabulary
-from tweet_classifier.vector_pool import VectorPool
 
 finite = st.floats(-10, 10, allow_nan=False, width=32)
 

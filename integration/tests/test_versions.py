@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tweet_classifier import ModelDirError
-from tweet_classifier.versions import (
+from tweet_classifier.artifacts.versions import (
     TMP_PREFIX,
     check_model_base,
     complete_versions,
@@ -109,7 +109,7 @@ def test_kill_9_during_export_leaves_no_version(tmp_path: Path) -> None:
         f"""
         import time
         from pathlib import Path
-        from tweet_classifier.versions import write_version
+        from tweet_classifier.artifacts.versions import write_version
         def slow(d):
             (d / "saved_model.pb").write_bytes(b"x" * 1000)
             (d / "started").touch()

@@ -9,10 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from glove_lookup import GloveLookup
+from ngram_tfidf import ngram_logits_without_word, without_word
 from tweet_classifier import read_tweets, sample_csv
-from tweet_classifier.linear import fit_linear
+from tweet_classifier.model.linear import fit_linear
+from tweet_classifier.model.word_removal import token_ids_without_word
 from tweet_classifier.training import training_vocabulary
-from tweet_classifier.word_removal import ngram_logits_without_word, token_ids_without_word, without_word
 
 SAMPLE = list(read_tweets(sample_csv(), labelled=True).texts)
 # words the cleaning and the standardisation treat specially, beside plain ones

@@ -18,7 +18,7 @@ from typing import Any
 
 from tweet_classifier.config import TrainConfig
 from tweet_classifier.errors import DataError, ModelDirError, TweetClassifierError
-from tweet_classifier.metrics import BinaryMetrics, best_threshold, binary_metrics
+from tweet_classifier.report.metrics import BinaryMetrics, best_threshold, binary_metrics
 from tweet_classifier.tweets import Tweets, read_tweets, sample_csv
 
 __all__ = [
@@ -39,10 +39,10 @@ __all__ = [
 ]
 
 _LAZY = {
-    "ExportedModel": "tweet_classifier.exported_model",
+    "ExportedModel": "tweet_classifier.artifacts.exported_model",
     "TrainResult": "tweet_classifier.training",
     "train": "tweet_classifier.training",
-    "package_model": "tweet_classifier.packaging",
+    "package_model": "tweet_classifier.artifacts.packaging",
 }
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 
 from tweet_classifier.commands.paths import check_writable
+from tweet_classifier.commands.vector_files import load_vectors
 from tweet_classifier.errors import TweetClassifierError
 from tweet_classifier.tensorflow_start import start_tensorflow
 from tweet_classifier.tweets import read_tweets
-from tweet_classifier.vector_files import load_vectors
 
 
 def cmd_vectors_convert(args: argparse.Namespace) -> int:
@@ -35,7 +35,7 @@ def cmd_vectors_convert(args: argparse.Namespace) -> int:
 
 
 def cmd_package(args: argparse.Namespace) -> int:
-    from tweet_classifier.packaging import package_model
+    from tweet_classifier.artifacts.packaging import package_model
 
     check_writable(args.out, "--out")
     out = package_model(args.model, args.out)

@@ -16,11 +16,11 @@ from tweet_classifier.tensorflow_start import start_tensorflow
 from tweet_classifier.tweets import read_tweets
 
 if TYPE_CHECKING:
-    from tweet_classifier.exported_model import Explanation
+    from tweet_classifier.artifacts.exported_model import Explanation
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from tweet_classifier.versions import read_metadata, resolve_version
+    from tweet_classifier.artifacts.versions import read_metadata, resolve_version
 
     tweets = read_tweets(args.csv, labelled=True)
     if args.report_dir is not None:
@@ -37,9 +37,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     start_tensorflow()
-    from tweet_classifier.exported_model import ExportedModel
-    from tweet_classifier.metrics import binary_metrics
+    from tweet_classifier.artifacts.exported_model import ExportedModel
     from tweet_classifier.report import write_report
+    from tweet_classifier.report.metrics import binary_metrics
 
     model = ExportedModel(version_dir)
     probability, _labels = model.predict(tweets.texts, progress=sys.stderr.isatty())
@@ -55,7 +55,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
-    from tweet_classifier.versions import resolve_version
+    from tweet_classifier.artifacts.versions import resolve_version
 
     if bool(args.texts) == bool(args.csv):
         raise TweetClassifierError("give either TEXT arguments or --csv FILE (with --out for a submission)")
@@ -72,7 +72,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
     if tweets is not None and not tweets.has_ids:
         print(f"{args.csv}: no id column; the ids are row numbers from 0", file=sys.stderr)
     start_tensorflow()
-    from tweet_classifier.exported_model import ExportedModel
+    from tweet_classifier.artifacts.exported_model import ExportedModel
 
     model = ExportedModel(version_dir)
     texts = tweets.texts if tweets else list(args.texts)

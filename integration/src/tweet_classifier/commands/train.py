@@ -7,10 +7,10 @@ import os
 from pathlib import Path
 from typing import Any
 
+from tweet_classifier.commands.vector_files import load_vectors
 from tweet_classifier.config import TrainConfig
 from tweet_classifier.tensorflow_start import start_tensorflow
 from tweet_classifier.tweets import read_tweets, sample_csv
-from tweet_classifier.vector_files import load_vectors
 
 KAGGLE_TRAIN_SECONDS = 45  # the wall time of the hint's command on 2 cores, measured (README)
 
@@ -22,7 +22,7 @@ def kaggle_train_csv() -> Path | None:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from tweet_classifier.versions import check_model_base
+    from tweet_classifier.artifacts.versions import check_model_base
 
     config = TrainConfig.from_namespace(args)
     check_model_base(args.model_dir)  # fail before reading data, vectors or starting TensorFlow
@@ -45,7 +45,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def _print_training(result: Any, config: TrainConfig) -> None:
-    from tweet_classifier.metrics import MIN_TUNING_TWEETS
+    from tweet_classifier.report.metrics import MIN_TUNING_TWEETS
 
     m = result.metrics
     linear = result.members.get("linear")

@@ -25,9 +25,9 @@ if TYPE_CHECKING:
 
 def trim_vectors(train_csv: Path, vectors: str | Path, top_n: int, out: Path) -> WordVectors:
     """Write ``out`` (.npz): the words of ``train_csv`` found in ``vectors`` + its ``top_n`` most frequent."""
+    from tweet_classifier.commands.vector_files import load_vectors
     from tweet_classifier.training import training_vocabulary
     from tweet_classifier.tweets import read_tweets
-    from tweet_classifier.vector_files import load_vectors
 
     texts = read_tweets(train_csv, labelled=True).texts
     trimmed = load_vectors(vectors).restrict(vocabulary=training_vocabulary(texts), top_n=top_n)

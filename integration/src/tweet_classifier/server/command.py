@@ -69,8 +69,8 @@ def bind(host: str, port: int, flag: str = "--port") -> socket.socket:
 def cmd_serve(args: argparse.Namespace) -> int:
     import logging
 
+    from tweet_classifier.artifacts.versions import complete_versions
     from tweet_classifier.tensorflow_start import start_tensorflow
-    from tweet_classifier.versions import complete_versions
 
     config = config_from_args(ServerConfig, args)
     if not config.model_base.is_dir():

@@ -68,7 +68,7 @@ class ServerConfig:
     def only_version(self) -> int | None:
         """The version when the model given is one version dir (``base/<N>`` with a SavedModel);
         looked up once (it reads the disk)."""
-        from tweet_classifier.versions import is_complete
+        from tweet_classifier.artifacts.versions import is_complete
 
         model = self.model_base
         return int(model.name) if model.name.isdigit() and is_complete(model) else None

@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from tweet_classifier.exported_model import Signatures, load_signatures
-from tweet_classifier.versions import complete_versions
+from tweet_classifier.artifacts.exported_model import Signatures, load_signatures
+from tweet_classifier.artifacts.versions import complete_versions
 
 log = logging.getLogger("tweetclf.serve")
 

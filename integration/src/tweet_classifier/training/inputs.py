@@ -94,7 +94,7 @@ def pooled_vectors(lookup: Any, inputs: Sequence[str] | np.ndarray, batch_size: 
     """
     import tensorflow as tf
 
-    from tweet_classifier.vector_pool import VectorPool
+    from ngram_tfidf import VectorPool
 
     pool = VectorPool()
     parts = [

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from tweet_classifier.config import TrainConfig
-from tweet_classifier.linear import LinearFit, fit_linear
-from tweet_classifier.metrics import BinaryMetrics, binary_metrics
+from tweet_classifier.model.linear import LinearFit, fit_linear
+from tweet_classifier.report.metrics import BinaryMetrics, binary_metrics
 from tweet_classifier.training.inputs import Lookups, Split, pooled_vectors
 from tweet_classifier.training.outcome import Evaluation
 

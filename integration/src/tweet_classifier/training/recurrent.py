@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from tweet_classifier.config import TrainConfig
-from tweet_classifier.metrics import best_threshold, binary_metrics, tuned_threshold
+from tweet_classifier.report.metrics import best_threshold, binary_metrics, tuned_threshold
 from tweet_classifier.training.inputs import Lookups, Split, balance, strategy_scope
 from tweet_classifier.training.linear_member import LinearMember
 from tweet_classifier.training.outcome import Evaluation
@@ -45,7 +45,7 @@ def fit_recurrent(
     if strategy is None:
         history = _fit(ids_model, dataset, validation, weights, config, verbose)
     else:
-        from tweet_classifier.distributed import fit_distributed
+        from tweet_classifier.training.distributed import fit_distributed
 
         steps = -(-len(train_y) // config.batch_size)
         history = fit_distributed(ids_model, strategy, dataset, (valid_x, valid_y), config, weights, steps)

@@ -7,15 +7,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tweet_classifier.artifacts.export import export_serving_model
+from tweet_classifier.artifacts.versions import check_model_base, write_version
 from tweet_classifier.config import TrainConfig
-from tweet_classifier.export import export_serving_model
 from tweet_classifier.report import write_report
 from tweet_classifier.training.inputs import Lookups, build_lookups, split_tweets
 from tweet_classifier.training.linear_member import LinearMember, fit_linear_member, linear_evaluation
 from tweet_classifier.training.outcome import Evaluation, TrainResult
 from tweet_classifier.training.recurrent import fit_recurrent
 from tweet_classifier.tweets import Tweets
-from tweet_classifier.versions import check_model_base, write_version
 
 REPORT_DIR = "report"
 SAVED_MODEL_SIZED = ("saved_model.pb", "variables", "assets")
@@ -134,8 +134,8 @@ def _export(
 
 def _explain_errors(directory: Path, evaluation: Evaluation) -> None:
     """The report's page on the validation mistakes, explained by the version just written."""
-    from tweet_classifier.explained_errors import ERRORS_PAGE, mistakes, write_errors_page
-    from tweet_classifier.exported_model import explain_texts, load_signatures
+    from tweet_classifier.artifacts.exported_model import explain_texts, load_signatures
+    from tweet_classifier.report.explained_errors import ERRORS_PAGE, mistakes, write_errors_page
 
     if not evaluation.valid_texts:  # the linear model alone is scored out of fold: no split
         return

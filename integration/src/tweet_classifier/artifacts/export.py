@@ -10,8 +10,8 @@ import keras
 import tensorflow as tf
 
 from glove_lookup import export_saved_model
-from tweet_classifier.explain import explain_function, oov_share_function
-from tweet_classifier.versions import METADATA_FILE
+from tweet_classifier.artifacts.versions import METADATA_FILE
+from tweet_classifier.model.explain import explain_function, oov_share_function
 
 INPUT_NAME = "text"
 
@@ -20,7 +20,7 @@ def export_serving_model(
     text_model: keras.Model, threshold: float, directory: Path, metadata: dict[str, Any]
 ) -> Path:
     """``serving_default(text: string[None]) -> {probability: float32[None], label: int64[None]}``,
-    ``explain(text)`` and ``oov_share(text)`` (see :mod:`tweet_classifier.explain`)."""
+    ``explain(text)`` and ``oov_share(text)`` (see :mod:`tweet_classifier.model.explain`)."""
     cutoff = tf.constant(threshold, tf.float32)
     # traced once: serving_default and explain call the same graph function
     probabilities = tf.function(

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from tweet_classifier.metrics import BinaryMetrics, precision_recall_curve
+from tweet_classifier.report.metrics import BinaryMetrics, precision_recall_curve
 
 METRICS_FILE = "metrics.json"
 

@@ -1,4 +1,9 @@
-"""A tweet's word vectors pooled into one feature vector for the linear member."""
+"""A text's word vectors pooled into one feature vector, to sit beside the TF-IDF blocks.
+
+A linear model over TF-IDF gains from the direction of the text's word vectors (for example
+a :class:`~glove_lookup.GloveLookup`'s output) as extra columns; the pooled row has length
+1 like each TF-IDF block, so one regularisation strength fits both.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ import keras
 import tensorflow as tf
 
 
-@keras.saving.register_keras_serializable(package="tweet_classifier")
+@keras.saving.register_keras_serializable(package="ngram_tfidf")
 class VectorPool(keras.layers.Layer):
     """``[batch, steps, dim]`` word vectors -> ``[batch, 2 * dim]`` features.
 

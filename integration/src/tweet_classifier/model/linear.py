@@ -4,8 +4,8 @@ Optionally the features also hold the tweet's pooled word vectors (:class:`Vecto
 over the GloVe lookup): their weights go into a bias-free ``Dense`` beside the n-grams.
 
 scikit-learn's ``LogisticRegression`` (a convex solver, run to convergence) is used at
-training time only; its weights go into :class:`~tweet_classifier.ngram_tfidf.NgramTfidf`,
-so the exported graph needs no scikit-learn.
+training time only (:func:`ngram_tfidf.solve`); its weights go into
+:class:`~ngram_tfidf.NgramTfidf`, so the exported graph needs no scikit-learn.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from tweet_classifier.metrics import tuned_threshold
-from tweet_classifier.ngram_tfidf import GramCounts, NgramTfidf, NgramVocabulary, tfidf_matrix
+from ngram_tfidf import GramCounts, NgramTfidf, NgramVocabulary, solve, tfidf_matrix
+from tweet_classifier.report.metrics import tuned_threshold
 
 
 @dataclass
@@ -41,7 +41,7 @@ class LinearFit:
         output, ``vectors`` the lookup's (needed when the member was fitted with pooled vectors)."""
         import keras
 
-        from tweet_classifier.vector_pool import VectorPool
+        from ngram_tfidf import VectorPool
 
         if self.vector_coef is None:
             return ngram_logit
@@ -74,14 +74,6 @@ def fold_ids(y: np.ndarray, folds: int, seed: int) -> np.ndarray:
         ids[members] = (np.arange(len(members)) + offset) % folds
         offset += len(members)
     return ids
-
-
-def solve(features: Any, y: np.ndarray, c: float) -> tuple[np.ndarray, float]:
-    """Logistic regression weights and intercept (L2, ``C=c``, lbfgs to convergence)."""
-    from sklearn.linear_model import LogisticRegression
-
-    model = LogisticRegression(C=c, max_iter=1000).fit(features, y)
-    return model.coef_[0].astype(np.float64), float(model.intercept_[0])
 
 
 def fit_linear(

@@ -7,7 +7,8 @@ shortened text exactly as ``serving_default`` would, so a client can check any c
 by sending the shortened text. All variants of a batch go through the model in one call.
 
 The shortened texts are not rebuilt and read again: the layers that read strings give
-their outputs for them word by word (:mod:`tweet_classifier.word_removal`), and the text
+their outputs for them word by word (:mod:`tweet_classifier.model.word_removal` for the
+lookup, :func:`ngram_tfidf.ngram_logits_without_word` for the n-grams), and the text
 model's scorer (:func:`tweet_classifier.model.text_model_of`) scores those. That is what
 makes a batch of 256 tweets cost about 9x ``serving_default`` rather than 14x: the scorer's
 LSTMs, run once per shortened text, are most of what is left. Below
@@ -34,9 +35,9 @@ import keras
 import tensorflow as tf
 
 from glove_lookup import GloveLookup, standardize
-from tweet_classifier.model import SCORER
-from tweet_classifier.ngram_tfidf import NgramTfidf
-from tweet_classifier.word_removal import ngram_logits_without_word, other_words, token_ids_without_word
+from ngram_tfidf import NgramTfidf, ngram_logits_without_word, other_words
+from tweet_classifier.model.text_model import SCORER
+from tweet_classifier.model.word_removal import token_ids_without_word
 
 MAX_WORDS = 64  # words explained per text; later words are not listed (tweets have about 15)
 WORD_BY_WORD_FROM = 48  # shortened texts in a batch from which reading words once is faster

@@ -1,19 +1,13 @@
-"""What the string-reading layers give for a text with one word left out, from its words alone.
+"""An :class:`~ngram_tfidf.NgramTfidf`'s logit of a text with one word left out, from its words.
 
-The explain signature scores every text of a batch once per word, each time without that
-word (the other blank-separated words joined by one blank). Rebuilding those texts and
-reading them again costs most of the time: the n-gram layer re-cleans and re-hashes every
-character of every shortened text. Both readers work word by word instead:
-
-- a :class:`~glove_lookup.GloveLookup` standardises each word once; a shortened text's ids
-  are its other words' ids, in order, cut to the sequence length;
-- an :class:`~tweet_classifier.ngram_tfidf.NgramTfidf` counts each word's character n-grams
-  once and takes the removed word's counts out of its text's (exact sums, in float64); the
-  word n-grams, which cross words, are hashed again from the remaining tokens.
-
-Both are exact because the standardisation and the cleaning never look across a blank, so
-a text's tokens are its words' tokens put together. ``tests/test_word_removal.py`` checks
-each against the layer itself on the shortened texts.
+Scoring every text once per word, each time without that word (the other blank-separated
+words joined by one blank), is what a word-by-word explanation needs. Rebuilding those
+texts and reading them again would re-clean and re-hash every character of every
+shortened text. Here each word's character n-grams are counted once and the removed word's
+counts are taken out of its text's (exact sums, in float64); the word n-grams, which cross
+words, are hashed again from the remaining tokens. This is exact because the cleaning
+never looks across a blank, so a text's n-grams are its words' put together; the tests
+check it against the layer on the shortened texts.
 
 Arguments shared by the functions: ``words`` ragged ``[texts, (words)]``
 (``tf.strings.split`` of the texts), ``rows`` and ``position`` int64 ``[variants]``: the
@@ -24,9 +18,8 @@ from __future__ import annotations
 
 import tensorflow as tf
 
-from glove_lookup import GloveLookup
-from tweet_classifier.ngram_keys import char_ngram_keys, clean, token_fingerprints, word_ngram_keys
-from tweet_classifier.ngram_tfidf import NgramTfidf
+from ngram_tfidf.keys import char_ngram_keys, clean, token_fingerprints, word_ngram_keys
+from ngram_tfidf.layer import NgramTfidf
 
 
 def without_word(
@@ -55,19 +48,6 @@ def other_words(by_text: tf.RaggedTensor, rows: tf.Tensor, position: tf.Tensor) 
     others = tf.gather(by_text, rows)
     keep = tf.not_equal(tf.ragged.range(others.row_lengths()), tf.expand_dims(position, 1))
     return tf.ragged.boolean_mask(others, keep)
-
-
-def token_ids_without_word(
-    lookup: GloveLookup, words: tf.RaggedTensor, rows: tf.Tensor, position: tf.Tensor
-) -> tf.Tensor:
-    """int64 ``[variants, sequence_length]``: ``lookup.token_ids`` of each shortened text.
-
-    A word's tokens are cut at the sequence length too: more of them could not be read.
-    """
-    ids = lookup.token_ids(words.flat_values)  # [all words, sequence_length], 0 = padding
-    per_word = tf.RaggedTensor.from_tensor(ids, padding=0)  # real ids are >= 1
-    kept = without_word(per_word, words, rows, position)
-    return kept.to_tensor(0, shape=[None, lookup.sequence_length])
 
 
 def ngram_logits_without_word(

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from tweet_classifier.exported_model import Explanation
+from tweet_classifier.artifacts.exported_model import Explanation
 
 ERRORS_PAGE = "explained_errors.png"
 MAX_ERRORS = 200  # the most confident mistakes of each kind that are explained

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from tweet_classifier.artifacts.versions import read_metadata, resolve_version
 from tweet_classifier.errors import ModelDirError
-from tweet_classifier.versions import read_metadata, resolve_version
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def load_signatures(version_dir: Path) -> Signatures:
 
 @dataclass(frozen=True)
 class Explanation:
-    """One text's answer from the ``explain`` signature (see :mod:`tweet_classifier.explain`)."""
+    """One text's answer from the ``explain`` signature (see :mod:`tweet_classifier.model.explain`)."""
 
     text: str
     probability: float

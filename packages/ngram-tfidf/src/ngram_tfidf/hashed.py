@@ -1,4 +1,8 @@
-"""A fastText-style feature: hashed word and character n-grams of raw text (core TF ops only)."""
+"""A fastText-style feature: hashed word and character n-grams of raw text (core TF ops only).
+
+The text is standardised as :func:`glove_lookup.standardize` does it, so a fastText branch
+beside a :class:`~glove_lookup.GloveLookup` branch reads the same tokens.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import tensorflow as tf
 from glove_lookup import standardize
 
 
-@keras.saving.register_keras_serializable(package="tweet_classifier")
+@keras.saving.register_keras_serializable(package="ngram_tfidf")
 class HashedNgrams(keras.layers.Layer):
     """Raw strings ``[batch]`` -> int64 ``[batch, max_ngrams]`` ids of hashed n-grams (0 = padding).
 

@@ -7,7 +7,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from tweet_classifier.versions import METADATA_FILE, resolve_version
+from tweet_classifier.artifacts.versions import METADATA_FILE, resolve_version
 
 SAVED_MODEL_PARTS = ("saved_model.pb", "variables", "assets", "fingerprint.pb")
 

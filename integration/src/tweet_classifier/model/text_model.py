@@ -23,9 +23,9 @@ import keras
 import numpy as np
 
 from glove_lookup import GloveLookup
+from ngram_tfidf import HashedNgrams
 from tweet_classifier.config import TrainConfig
-from tweet_classifier.linear import LinearFit
-from tweet_classifier.ngrams import HashedNgrams
+from tweet_classifier.model.linear import LinearFit
 
 # The convolution ends the mask's use (the LSTMs see pooled, fixed-length features);
 # Keras warns about that at every call, which is noise for our users.

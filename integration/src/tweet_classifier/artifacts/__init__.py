@@ -1,0 +1,61 @@
+"""What training leaves behind and serving reads: versioned exports, loading one, ``model.tar.gz``.
+
+- :mod:`.versions`: ``<base>/<N>/`` directories written atomically, resolved and checked;
+- :mod:`.export`: the SavedModel with its signatures (``serving_default``, ``explain``,
+  ``oov_share``) and ``assets.extra/tweetclf.json``;
+- :mod:`.exported_model`: loading a version the way a serving process does;
+- :mod:`.packaging`: SageMaker's ``model.tar.gz`` layout.
+
+Public API::
+
+    ExportedModel(path).predict(texts), .explain(texts)
+    load_signatures(version_dir) -> Signatures
+    resolve_version(path), write_version(base, build), read_metadata(version_dir)
+    package_model(model, "model.tar.gz")
+    export_serving_model(text_model, threshold, directory, metadata)   # imports TensorFlow
+"""
+
+from typing import TYPE_CHECKING, Any
+
+from tweet_classifier.artifacts.exported_model import (
+    Explanation,
+    ExportedModel,
+    Signatures,
+    explain_texts,
+    load_signatures,
+)
+from tweet_classifier.artifacts.packaging import package_model
+from tweet_classifier.artifacts.versions import (
+    METADATA_FILE,
+    complete_versions,
+    read_metadata,
+    resolve_version,
+    write_version,
+)
+
+if TYPE_CHECKING:
+    from tweet_classifier.artifacts.export import export_serving_model
+
+__all__ = [
+    "METADATA_FILE",
+    "Explanation",
+    "ExportedModel",
+    "Signatures",
+    "complete_versions",
+    "explain_texts",
+    "export_serving_model",
+    "load_signatures",
+    "package_model",
+    "read_metadata",
+    "resolve_version",
+    "write_version",
+]
+
+
+def __getattr__(name: str) -> Any:
+    # export imports TensorFlow and Keras; load it only when used.
+    if name == "export_serving_model":
+        from tweet_classifier.artifacts.export import export_serving_model
+
+        return export_serving_model
+    raise AttributeError(f"module 'tweet_classifier.artifacts' has no attribute {name!r}")
