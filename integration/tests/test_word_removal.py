@@ -1,4 +1,6 @@
-"""Leaving a word out, word by word, gives what the string layers give for the shortened text."""
+"""Leaving a word out, word by word, gives what the GloVe lookup gives for the shortened text.
+
+The n-gram layer's counterpart is tested in packages/ngram-tfidf."""
 
 from __future__ import annotations
 
@@ -9,9 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from glove_lookup import GloveLookup
-from ngram_tfidf import ngram_logits_without_word, without_word
+from ngram_tfidf import each_word, texts_without_word
 from tweet_classifier import read_tweets, sample_csv
-from tweet_classifier.model.linear import fit_linear
 from tweet_classifier.model.word_removal import token_ids_without_word
 from tweet_classifier.training import training_vocabulary
 
@@ -62,24 +63,12 @@ def lookup(glove) -> GloveLookup:
     return GloveLookup(wv, sequence_length=20)
 
 
-@pytest.fixture(scope="module")
-def layer():
-    y = np.array(read_tweets(sample_csv(), labelled=True).targets)
-    return fit_linear(SAMPLE, y, c=2.0, folds=2, seed=0).layer
-
-
 def shortened(texts: list[str]) -> tuple[tf.RaggedTensor, tf.Tensor, tf.Tensor, list[str]]:
     """The split words, every (text, word) pair, and the texts each pair leaves."""
     words = tf.strings.split(tf.constant(texts, tf.string))
-    rows, position, variants = [], [], []
-    for row, split in enumerate(words.to_list()):  # its words: split on ASCII whitespace only
-        split = [w.decode("utf-8") for w in split]
-        for i in range(len(split)):
-            rows.append(row)
-            position.append(i)
-            variants.append(" ".join(split[:i] + split[i + 1 :]))
-    as_int = lambda values: tf.constant(values, tf.int64, shape=[len(values)])  # noqa: E731
-    return words, as_int(rows), as_int(position), variants
+    rows, position = each_word(words)
+    variants = [t.decode("utf-8") for t in texts_without_word(words, rows, position).numpy()]
+    return words, rows, position, variants  # texts_without_word: checked against Python in ngram-tfidf
 
 
 EXAMPLES = settings(
@@ -90,31 +79,13 @@ TEXTS = st.lists(words_st, min_size=1, max_size=4).map(lambda texts: [" ".join(w
 
 @EXAMPLES
 @given(TEXTS)
-def test_ngram_logits_without_a_word_are_the_layers_on_the_shortened_text(layer, texts: list[str]) -> None:
-    words, rows, position, variants = shortened(texts)
-    got = ngram_logits_without_word(layer, words, rows, position).numpy()
-    np.testing.assert_allclose(got, layer(tf.constant(variants, tf.string)).numpy(), rtol=1e-5, atol=1e-5)
-
-
-@EXAMPLES
-@given(TEXTS)
 def test_token_ids_without_a_word_are_the_lookups_of_the_shortened_text(lookup, texts: list[str]) -> None:
     words, rows, position, variants = shortened(texts)
     got = token_ids_without_word(lookup, words, rows, position).numpy()
     np.testing.assert_array_equal(got, lookup.token_ids(tf.constant(variants, tf.string)).numpy())
 
 
-def test_a_text_of_one_word_leaves_nothing(layer, lookup) -> None:
+def test_a_text_of_one_word_leaves_nothing(lookup) -> None:
     words, rows, position, variants = shortened(["Fire!"])
     assert variants == [""]
-    np.testing.assert_allclose(
-        ngram_logits_without_word(layer, words, rows, position).numpy(), [[float(layer.bias.numpy())]]
-    )
     assert token_ids_without_word(lookup, words, rows, position).numpy().tolist() == [[0] * 20]
-
-
-def test_items_of_the_left_out_word_go() -> None:
-    words = tf.strings.split(tf.constant(["a b", "c"]))
-    items = tf.ragged.constant([[1, 1], [], [3]], tf.int64)
-    rows, position = tf.constant([0, 0, 1], tf.int64), tf.constant([0, 1, 0], tf.int64)
-    assert without_word(items, words, rows, position).to_list() == [[], [1, 1], []]

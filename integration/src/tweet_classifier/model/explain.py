@@ -35,7 +35,7 @@ import keras
 import tensorflow as tf
 
 from glove_lookup import GloveLookup, standardize
-from ngram_tfidf import NgramTfidf, ngram_logits_without_word, other_words
+from ngram_tfidf import NgramTfidf, each_word, ngram_logits_without_word, texts_without_word
 from tweet_classifier.model.text_model import SCORER
 from tweet_classifier.model.word_removal import token_ids_without_word
 
@@ -68,13 +68,13 @@ def explain_function(
         """``[batch + variants]``: the texts' probabilities, then those of the shortened texts."""
         return tf.cond(  # a few words: one call on the shortened texts costs less op overhead
             tf.size(rows) < WORD_BY_WORD_FROM,
-            lambda: probabilities(tf.concat([text, _texts_without_word(words, rows, position)], 0)),
+            lambda: probabilities(tf.concat([text, texts_without_word(words, rows, position)], 0)),
             lambda: tf.concat([probabilities(text), without_word(words, rows, position)], 0),
         )
 
     def explain(text: tf.Tensor) -> dict[str, tf.Tensor]:
         words = tf.strings.split(text)  # ragged [batch, (words)]
-        rows, position = _explained(words)
+        rows, position = each_word(words, MAX_WORDS)
         both = scores(text, words, rows, position)
         probability = both[: tf.shape(text)[0]]
         change = tf.gather(probability, rows) - both[tf.shape(text)[0] :]
@@ -120,7 +120,7 @@ def _scores_without_word(
             return layer(token_ids_without_word(layer, words, rows, position))
         if isinstance(layer, NgramTfidf):
             return ngram_logits_without_word(layer, words, rows, position)
-        return layer(_texts_without_word(words, rows, position))
+        return layer(texts_without_word(words, rows, position))
 
     def scores(words: tf.RaggedTensor, rows: tf.Tensor, position: tf.Tensor) -> tf.Tensor:
         outputs = {layer.name: read(layer, words, rows, position) for layer in readers}
@@ -146,19 +146,6 @@ def oov_share_function(text_model: keras.Model) -> Callable[[tf.Tensor], dict[st
         return {"oov_share": tf.math.divide_no_nan(tf.reduce_sum(unknown, axis=1), counts)}
 
     return oov_share
-
-
-def _explained(words: tf.RaggedTensor) -> tuple[tf.Tensor, tf.Tensor]:
-    """The row and the position of each of the first :data:`MAX_WORDS` words of each text."""
-    rows = words.value_rowids()
-    position = tf.range(tf.size(rows, out_type=tf.int64)) - tf.gather(words.row_starts(), rows)
-    explained = position < MAX_WORDS
-    return tf.boolean_mask(rows, explained), tf.boolean_mask(position, explained)
-
-
-def _texts_without_word(words: tf.RaggedTensor, rows: tf.Tensor, position: tf.Tensor) -> tf.Tensor:
-    """Each variant's text: the other words of its text joined by one blank."""
-    return tf.strings.reduce_join(other_words(words, rows, position), axis=1, separator=" ")
 
 
 def _word_tokens(words: tf.Tensor, lookup: GloveLookup | None) -> tuple[tf.Tensor, tf.Tensor]:

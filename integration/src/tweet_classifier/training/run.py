@@ -59,15 +59,7 @@ def train(
     members.update(evaluation.notes)
     sizes = _raw_sizes(lookups, linear)
     vocabulary_size = len(lookups.vectors) if lookups.vectors is not None else 0
-    metadata = {
-        "config": config.to_dict(),
-        "vocabulary_size": vocabulary_size,
-        "train_rows": evaluation.train_rows,
-        "valid_rows": evaluation.valid_rows,
-        "source": tweets.source,
-        "source_fingerprint": tweets.fingerprint(),
-        "threshold_tweets": evaluation.threshold_tweets,
-    }
+    metadata = _metadata(tweets, config, evaluation, vocabulary_size)
     timings = {"linear_s": linear_s, **evaluation.timings}
     report = {"members": members, **sizes, **metadata}
     version_dir = None
@@ -88,6 +80,21 @@ def train(
         evaluation.train_rows,
         evaluation.threshold_tweets,
     )
+
+
+def _metadata(
+    tweets: Tweets, config: TrainConfig, evaluation: Evaluation, vocabulary_size: int
+) -> dict[str, Any]:
+    """What the export's ``assets.extra/tweetclf.json`` says of the run (and the report repeats)."""
+    return {
+        "config": config.to_dict(),
+        "vocabulary_size": vocabulary_size,
+        "train_rows": evaluation.train_rows,
+        "valid_rows": evaluation.valid_rows,
+        "source": tweets.source,
+        "source_fingerprint": tweets.fingerprint(),
+        "threshold_tweets": evaluation.threshold_tweets,
+    }
 
 
 def _export(

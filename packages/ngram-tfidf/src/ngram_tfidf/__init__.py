@@ -9,6 +9,7 @@ Public API::
     tfidf_matrix(counts, vocabulary), tfidf_features(texts, vocabulary)   # scipy CSR, what a solver fits
     clean(texts), ngram_keys(texts)                   # the light cleaning and the 62-bit n-gram keys
     ngram_logits_without_word(layer, words, rows, position)   # exact leave-one-word-out logits
+    each_word(words), texts_without_word(words, rows, position)   # the variants it scores
     HashedNgrams(num_buckets, max_ngrams)             # fastText-style hashed n-gram ids
     VectorPool()                                      # word vectors -> mean and max directions
 
@@ -30,7 +31,13 @@ from ngram_tfidf.keys import (
 )
 from ngram_tfidf.layer import KEYS_ASSET, NgramTfidf
 from ngram_tfidf.pooling import VectorPool
-from ngram_tfidf.word_removal import ngram_logits_without_word, other_words, without_word
+from ngram_tfidf.word_removal import (
+    each_word,
+    ngram_logits_without_word,
+    other_words,
+    texts_without_word,
+    without_word,
+)
 
 __all__ = [
     "CHAR_NGRAMS",
@@ -45,11 +52,13 @@ __all__ = [
     "VectorPool",
     "char_ngram_keys",
     "clean",
+    "each_word",
     "fit_logistic",
     "ngram_keys",
     "ngram_logits_without_word",
     "other_words",
     "solve",
+    "texts_without_word",
     "tfidf_features",
     "tfidf_matrix",
     "token_fingerprints",

@@ -63,8 +63,8 @@ def tfidf_features(texts: Sequence[str], vocabulary: NgramVocabulary) -> Any:
     """scipy CSR ``[texts, len(vocabulary)]``: the TF-IDF of ``texts`` over a fitted vocabulary.
 
     >>> vocabulary = NgramVocabulary.fit(GramCounts.of(["forest fire", "fun"]))
-    >>> tfidf_features(["fire", "zzz"], vocabulary).getnnz(axis=1).tolist()  # "zzz": nothing known
-    [16, 0]
+    >>> tfidf_features(["fire", "zzz"], vocabulary).getnnz(axis=1).tolist()  # of " zzz ", only " " is known
+    [21, 1]
     """
     return tfidf_matrix(GramCounts.of(list(texts)), vocabulary)
 

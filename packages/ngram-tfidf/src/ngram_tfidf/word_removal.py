@@ -50,6 +50,31 @@ def other_words(by_text: tf.RaggedTensor, rows: tf.Tensor, position: tf.Tensor) 
     return tf.ragged.boolean_mask(others, keep)
 
 
+def each_word(words: tf.RaggedTensor, max_words: int | None = None) -> tuple[tf.Tensor, tf.Tensor]:
+    """``(rows, position)``: the text and the position of every word (the first ``max_words`` of each).
+
+    >>> rows, position = each_word(tf.strings.split(tf.constant(["a b c", "d"])), max_words=2)
+    >>> rows.numpy().tolist(), position.numpy().tolist()
+    ([0, 0, 1], [0, 1, 0])
+    """
+    rows = words.value_rowids()
+    position = tf.range(tf.size(rows, out_type=tf.int64)) - tf.gather(words.row_starts(), rows)
+    if max_words is None:
+        return rows, position
+    kept = position < max_words
+    return tf.boolean_mask(rows, kept), tf.boolean_mask(position, kept)
+
+
+def texts_without_word(words: tf.RaggedTensor, rows: tf.Tensor, position: tf.Tensor) -> tf.Tensor:
+    """string ``[variants]``: each variant's text, its other words joined by one blank.
+
+    >>> words = tf.strings.split(tf.constant(["a b c"]))
+    >>> texts_without_word(words, *each_word(words)).numpy().tolist()
+    [b'b c', b'a c', b'a b']
+    """
+    return tf.strings.reduce_join(other_words(words, rows, position), axis=1, separator=" ")
+
+
 def ngram_logits_without_word(
     layer: NgramTfidf, words: tf.RaggedTensor, rows: tf.Tensor, position: tf.Tensor
 ) -> tf.Tensor:
