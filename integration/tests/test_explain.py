@@ -22,7 +22,7 @@ from tweet_classifier.report.explained_errors import MAX_ERRORS, influential_wor
 V1_LOADER = textwrap.dedent(
     """
     import json, sys
-    for name in ("glove_lookup", "tweet_classifier", "rebalance"):
+    for name in ("glove_lookup", "ngram_tfidf", "tweet_classifier", "rebalance"):
         sys.modules[name] = None  # the project must not be importable here
     import tensorflow as tf
     export_dir, texts = sys.argv[1], json.loads(sys.argv[2])

@@ -21,7 +21,7 @@ LOADER = textwrap.dedent(
     """
     import json, sys
     import numpy as np
-    for name in ("glove_lookup", "tweet_classifier", "rebalance"):
+    for name in ("glove_lookup", "ngram_tfidf", "tweet_classifier", "rebalance"):
         sys.modules[name] = None  # the project must not be importable here
     import tensorflow as tf
     export_dir, texts_file, out_file = sys.argv[1:4]

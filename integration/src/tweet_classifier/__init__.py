@@ -1,4 +1,7 @@
-"""tweet_classifier: the disaster-tweet classifier built from glove_lookup and rebalance.
+"""tweet_classifier: the disaster-tweet classifier built from glove_lookup, ngram_tfidf and rebalance.
+
+Folders: ``model/`` (members, blend, explain), ``training/``, ``artifacts/`` (export, versions,
+loading, ``model.tar.gz``), ``report/`` (metrics, plots), ``server/``, ``commands/``, ``sagemaker/``.
 
 Public API::
 
