@@ -12,10 +12,10 @@ Public API::
     load_signatures(version_dir) -> Signatures
     resolve_version(path), write_version(base, build), read_metadata(version_dir)
     package_model(model, "model.tar.gz")
-    export_serving_model(text_model, threshold, directory, metadata)   # imports TensorFlow
-"""
 
-from typing import TYPE_CHECKING, Any
+``export.export_serving_model(text_model, threshold, directory, metadata)`` writes a version;
+it imports TensorFlow, so it is imported from its module, not from here.
+"""
 
 from tweet_classifier.artifacts.exported_model import (
     Explanation,
@@ -33,9 +33,6 @@ from tweet_classifier.artifacts.versions import (
     write_version,
 )
 
-if TYPE_CHECKING:
-    from tweet_classifier.artifacts.export import export_serving_model
-
 __all__ = [
     "METADATA_FILE",
     "Explanation",
@@ -43,19 +40,9 @@ __all__ = [
     "Signatures",
     "complete_versions",
     "explain_texts",
-    "export_serving_model",
     "load_signatures",
     "package_model",
     "read_metadata",
     "resolve_version",
     "write_version",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    # export imports TensorFlow and Keras; load it only when used.
-    if name == "export_serving_model":
-        from tweet_classifier.artifacts.export import export_serving_model
-
-        return export_serving_model
-    raise AttributeError(f"module 'tweet_classifier.artifacts' has no attribute {name!r}")

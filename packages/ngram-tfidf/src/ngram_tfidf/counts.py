@@ -22,6 +22,12 @@ class GramCounts:
 
     ``keys`` holds the distinct n-gram keys of all texts, sorted (so character n-grams come
     first); ``gram_index`` points into it.
+
+    Example (" fire " twice: the blank is its most frequent character n-gram):
+
+    >>> counts = GramCounts.of(["fire fire", ""])
+    >>> counts.num_texts, sorted(set(counts.rows.tolist())), int(counts.counts.max())
+    (2, [0], 4)
     """
 
     rows: np.ndarray  # int64 [nnz], text index
