@@ -96,6 +96,7 @@ def test_end_to_end(tmp_path: Path) -> None:
     with tarfile.open(tmp_path / "model.tar.gz") as archive:
         names = archive.getnames()
     assert "1/saved_model.pb" in names and any(n.startswith("1/variables/") for n in names)
+    assert "1/assets.extra/tf_serving_warmup_requests" in names  # SageMaker's TF Serving warms from it
     assert not any(n.startswith("1/report") for n in names)
 
 
@@ -161,6 +162,22 @@ def test_loading_a_text_file_shows_a_progress_bar_on_a_terminal(tmp_path: Path) 
         (["train", "--train-csv", "{tmp}/bad.csv"], "bad.csv:3: column 'target' must be 0 or 1"),
         (["train", "--train-csv", "{tmp}/empty_text.csv"], "empty_text.csv:2: column 'text' is empty"),
         (["train", "--train-csv", "{tmp}/bytes.csv"], "bytes.csv:2: undecodable bytes"),
+        (
+            ["train", "--train-csv", "{tmp}/one_class.csv"],
+            "one_class.csv: every tweet has target 1; training",
+        ),
+        (
+            ["train", "--train-csv", "{tmp}/few.csv"],
+            "few.csv: 2 tweet(s) have target 1; training needs at least 5",
+        ),
+        (
+            ["train", "--train-csv", "{tmp}/single.csv", "--model", "lstm"],  # no folds: 2 of a class do
+            "single.csv: 1 tweet(s) have target 0; training needs at least 2",
+        ),
+        (
+            ["train", "--train-csv", "{tmp}/blank.csv"],
+            "blank.csv: every text is empty after the n-gram cleaning",
+        ),
         (["train", "--train-csv", "{tmp}/nocol.csv"], "nocol.csv:1: missing column(s) ['target']"),
         (["train", "--model-dir", "{tmp}"], "not a model directory"),
         (["train", "--vectors", "{tmp}/v.pkl"], "refusing to unpickle"),
@@ -221,6 +238,13 @@ def test_user_mistakes(
     (tmp_path / "bad.csv").write_text("id,text,target\n1,a,1\n2,b,maybe\n")
     (tmp_path / "empty_text.csv").write_text("id,text,target\n1, ,1\n")
     (tmp_path / "bytes.csv").write_bytes(b"id,text,target\n1,\xff,1\n")
+    (tmp_path / "one_class.csv").write_text("id,text,target\n1,fire,1\n2,flood,1\n")
+    rows = lambda zeros, ones: "".join(f"{i},tweet {i},{int(i >= zeros)}\n" for i in range(zeros + ones))  # noqa: E731
+    (tmp_path / "few.csv").write_text("id,text,target\n" + rows(10, 2))
+    (tmp_path / "single.csv").write_text("id,text,target\n" + rows(1, 10))
+    (tmp_path / "blank.csv").write_text(
+        "id,text,target\n" + "".join(f"{i},\u200b,{i % 2}\n" for i in range(12))
+    )
     (tmp_path / "nocol.csv").write_text("id,text\n1,a\n")
     (tmp_path / "v.pkl").write_bytes(b"not really")
     (tmp_path / "broken.zip").write_bytes(b"not a zip archive")

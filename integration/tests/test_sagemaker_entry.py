@@ -83,6 +83,12 @@ def test_failure_reason_goes_to_the_failure_file(tmp_path: Path) -> None:
     failure = (Path(env["SM_OUTPUT_DIR"]) / "failure").read_text()
     assert "tweets.csv:2: column 'target' must be 0 or 1, got '7'" in failure
     assert list(Path(env["SM_MODEL_DIR"]).iterdir()) == []
+    (Path(env["SM_CHANNEL_TRAIN"]) / "tweets.csv").write_text("id,text,target\n1,fire,1\n2,flood,1\n")
+    one_class = entry(env, HPS, tmp_path)
+    one_class.communicate(timeout=300)
+    assert one_class.returncode != 0 and list(Path(env["SM_MODEL_DIR"]).iterdir()) == []
+    failure = (Path(env["SM_OUTPUT_DIR"]) / "failure").read_text()
+    assert "tweets.csv: every tweet has target 1; training needs both classes (0 and 1)" in failure
     bad = entry(env, ["--epochs", "0"], tmp_path)
     bad.communicate(timeout=300)
     assert bad.returncode != 0

@@ -115,6 +115,12 @@ class TrainConfig:
         return self.linear_vectors and self.model != "lstm"
 
     @property
+    def min_tweets_per_class(self) -> int:
+        """The fewest tweets of each class training can use: one per out-of-fold fold (the linear
+        member's), else two (one on each side of the LSTM's validation split)."""
+        return self.folds if self.model != "lstm" else 2
+
+    @property
     def lstm_units(self) -> int:
         return max(1, round(50 * self.unit_multiplier))
 

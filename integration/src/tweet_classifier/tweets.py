@@ -41,6 +41,29 @@ class Tweets:
         return digest.hexdigest()
 
 
+def check_labels(tweets: Tweets, min_per_class: int) -> None:
+    """Raise :class:`DataError` (naming the file) unless both classes have ``min_per_class`` tweets.
+
+    >>> check_labels(Tweets(["1", "2"], ["fire", "flood"], [1, 1], "t.csv"), 1)
+    Traceback (most recent call last):
+    ...
+    tweet_classifier.errors.DataError: t.csv: every tweet has target 1; training needs both classes (0 and 1)
+    """
+    if tweets.targets is None:
+        raise DataError(f"{tweets.source}: training needs labelled tweets (a target column)")
+    counts = {label: tweets.targets.count(label) for label in (0, 1)}
+    present = [label for label, count in counts.items() if count]
+    if len(present) < 2:
+        found = f"every tweet has target {present[0]}" if present else "it has no tweets"
+        raise DataError(f"{tweets.source}: {found}; training needs both classes (0 and 1)")
+    for label, count in counts.items():
+        if count < min_per_class:
+            raise DataError(
+                f"{tweets.source}: {count} tweet(s) have target {label}; training needs at least "
+                f"{min_per_class} of each class (one per fold, --folds)"
+            )
+
+
 def _decode(path: Path) -> str:
     try:
         raw = path.read_bytes()

@@ -4,7 +4,8 @@
 - :mod:`.export`: the SavedModel with its signatures (``serving_default``, ``explain``,
   ``oov_share``) and ``assets.extra/tweetclf.json``;
 - :mod:`.exported_model`: loading a version the way a serving process does;
-- :mod:`.packaging`: SageMaker's ``model.tar.gz`` layout.
+- :mod:`.packaging`: SageMaker's ``model.tar.gz`` layout;
+- :mod:`.warmup`: TF Serving's warmup file (``assets.extra/tf_serving_warmup_requests``).
 
 Public API::
 
@@ -12,6 +13,7 @@ Public API::
     load_signatures(version_dir) -> Signatures
     resolve_version(path), write_version(base, build), read_metadata(version_dir)
     package_model(model, "model.tar.gz")
+    write_warmup(version_dir, signatures), read_warmup(version_dir)
 
 ``export.export_serving_model(text_model, threshold, directory, metadata)`` writes a version;
 it imports TensorFlow, so it is imported from its module, not from here.
@@ -32,9 +34,11 @@ from tweet_classifier.artifacts.versions import (
     resolve_version,
     write_version,
 )
+from tweet_classifier.artifacts.warmup import WARMUP_FILE, read_warmup, write_warmup
 
 __all__ = [
     "METADATA_FILE",
+    "WARMUP_FILE",
     "Explanation",
     "ExportedModel",
     "Signatures",
@@ -43,6 +47,8 @@ __all__ = [
     "load_signatures",
     "package_model",
     "read_metadata",
+    "read_warmup",
     "resolve_version",
     "write_version",
+    "write_warmup",
 ]

@@ -11,6 +11,7 @@ import tensorflow as tf
 
 from glove_lookup import export_saved_model
 from tweet_classifier.artifacts.versions import METADATA_FILE
+from tweet_classifier.artifacts.warmup import write_warmup
 from tweet_classifier.model.explain import explain_function, oov_share_function
 
 INPUT_NAME = "text"
@@ -20,7 +21,8 @@ def export_serving_model(
     text_model: keras.Model, threshold: float, directory: Path, metadata: dict[str, Any]
 ) -> Path:
     """``serving_default(text: string[None]) -> {probability: float32[None], label: int64[None]}``,
-    ``explain(text)`` and ``oov_share(text)`` (see :mod:`tweet_classifier.model.explain`)."""
+    ``explain(text)`` and ``oov_share(text)`` (see :mod:`tweet_classifier.model.explain`), with
+    TF Serving's warmup file for each signature (:mod:`tweet_classifier.artifacts.warmup`)."""
     cutoff = tf.constant(threshold, tf.float32)
     # traced once: serving_default and explain call the same graph function
     probabilities = tf.function(
@@ -37,6 +39,7 @@ def export_serving_model(
     if oov_share is not None:
         signatures["oov_share"] = oov_share
     export_saved_model(text_model, directory, input_name=INPUT_NAME, serve=serve, signatures=signatures)
+    write_warmup(directory, ["serving_default", *signatures], INPUT_NAME)
     meta_path = directory / METADATA_FILE
     meta_path.parent.mkdir(parents=True, exist_ok=True)
     meta_path.write_text(

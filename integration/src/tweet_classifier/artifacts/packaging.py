@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from tweet_classifier.artifacts.versions import METADATA_FILE, resolve_version
+from tweet_classifier.artifacts.warmup import WARMUP_FILE
 
 SAVED_MODEL_PARTS = ("saved_model.pb", "variables", "assets", "fingerprint.pb")
 
@@ -24,8 +25,10 @@ def package_model(model: str | Path, out: str | Path) -> Path:
             for part in SAVED_MODEL_PARTS:
                 if (version_dir / part).exists():
                     archive.add(version_dir / part, arcname=f"1/{part}")
-            if (version_dir / METADATA_FILE).exists():
-                archive.add(version_dir / METADATA_FILE, arcname=f"1/{METADATA_FILE}")
+            # the warmup file: SageMaker's TF Serving container warms the model from it at load
+            for extra in (METADATA_FILE, WARMUP_FILE):
+                if (version_dir / extra).exists():
+                    archive.add(version_dir / extra, arcname=f"1/{extra}")
         Path(tmp).replace(target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

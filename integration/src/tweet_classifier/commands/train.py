@@ -10,7 +10,7 @@ from typing import Any
 from tweet_classifier.commands.vector_files import load_vectors
 from tweet_classifier.config import TrainConfig
 from tweet_classifier.tensorflow_start import start_tensorflow
-from tweet_classifier.tweets import read_tweets, sample_csv
+from tweet_classifier.tweets import check_labels, read_tweets, sample_csv
 
 KAGGLE_TRAIN_SECONDS = 45  # the wall time of the hint's command on 2 cores, measured (README)
 
@@ -28,6 +28,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     check_model_base(args.model_dir)  # fail before reading data, vectors or starting TensorFlow
     train_csv = args.train_csv or sample_csv()
     tweets = read_tweets(train_csv, labelled=True)
+    check_labels(tweets, config.min_tweets_per_class)  # before the vectors load and TensorFlow starts
     print(f"training data: {train_csv} ({len(tweets):,} tweets, {sum(tweets.targets or [])} disasters)")
     vectors = load_vectors(args.vectors)
     start_tensorflow()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import numpy as np
 
 from tweet_classifier.artifacts.exported_model import Signatures, load_signatures
 from tweet_classifier.artifacts.versions import complete_versions
+from tweet_classifier.artifacts.warmup import read_warmup
 
 log = logging.getLogger("tweetclf.serve")
 
@@ -70,8 +72,24 @@ def _tensor_info(spec: Any, name: str) -> dict[str, Any]:
 
 
 def load_version(base: Path, version: int) -> LoadedVersion:
+    """Load ``base/<version>`` and replay its warmup records, as TF Serving does before it
+    reports a version ``AVAILABLE``; a record that fails fails the load."""
     path = base / str(version)
-    return LoadedVersion(version, path, load_signatures(path))
+    loaded = LoadedVersion(version, path, load_signatures(path))
+    started = time.perf_counter()
+    records = read_warmup(path)
+    for signature, inputs in records:
+        if signature not in loaded.signatures or list(inputs) != [loaded.loaded.inputs[signature]]:
+            raise ValueError(f"{path}: a warmup record asks {signature!r} with inputs {list(inputs)}")
+        loaded.predict(next(iter(inputs.values())), signature)
+    if records:
+        log.info(
+            "version %s warmed with %d requests in %.1f s",
+            version,
+            len(records),
+            time.perf_counter() - started,
+        )
+    return loaded
 
 
 class ModelStore:

@@ -13,7 +13,7 @@ import pandas as pd
 from rebalance import class_weights, oversample, stratified_split, undersample
 from tweet_classifier.config import TrainConfig
 from tweet_classifier.errors import DataError
-from tweet_classifier.tweets import Tweets
+from tweet_classifier.tweets import Tweets, check_labels
 
 
 @dataclass(frozen=True)
@@ -32,15 +32,33 @@ class Split:
 
 def split_tweets(tweets: Tweets, config: TrainConfig) -> Split:
     """A stratified ``valid_size`` split (none for ``model=linear``)."""
-    if tweets.targets is None:
-        raise DataError(f"{tweets.source}: training needs labelled tweets (a target column)")
+    check_labels(tweets, config.min_tweets_per_class)
     frame = pd.DataFrame(
         {"text": tweets.texts, "standardized": standardized(tweets.texts), "target": tweets.targets}
     )
+    check_readable(tweets, frame["standardized"], config)
     if config.model == "linear":
         return Split(frame, frame, frame.iloc[:0])
     train, valid = stratified_split(frame, "target", test_size=config.valid_size, seed=config.seed)
     return Split(frame, train, valid)
+
+
+def check_readable(tweets: Tweets, standardized_texts: pd.Series, config: TrainConfig) -> None:
+    """Raise :class:`DataError` when no text has anything left for the members to read: no
+    n-gram after the linear member's cleaning, or (``model=lstm``) no token after the lookup's."""
+    import tensorflow as tf
+
+    from ngram_tfidf import clean
+
+    if config.model == "lstm":
+        empty, reader = not any(standardized_texts.str.len() > 0), "the word lookup's standardisation"
+    else:
+        cleaned = clean(tf.constant(tweets.texts, tf.string)).numpy()
+        empty, reader = not any(len(text) for text in cleaned), "the n-gram cleaning"
+    if empty:
+        raise DataError(
+            f"{tweets.source}: every text is empty after {reader}; there is nothing to learn from"
+        )
 
 
 def balance(frame: pd.DataFrame, config: TrainConfig) -> tuple[pd.DataFrame, dict[int, float] | None]:
