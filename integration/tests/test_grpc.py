@@ -138,6 +138,12 @@ def _text(value: Any, dtype: Any = None) -> Callable[[Any], None]:
     return lambda r: r.inputs["text"].CopyFrom(tf.make_tensor_proto(value, dtype))
 
 
+def _long_explain(request: Any) -> None:
+    """An explain request past --max-explain-words: 4 texts x 64 explained x 300 words = 76,800."""
+    request.model_spec.signature_name = "explain"
+    request.inputs["text"].CopyFrom(tf.make_tensor_proto([" ".join(["fire"] * 300)] * 4))
+
+
 MISTAKES: list[tuple[str, Callable[[Any], None], grpc.StatusCode, str]] = [
     ("unknown model", lambda r: setattr(r.model_spec, "name", "nope"), MISSING, "nope"),
     ("unknown version", lambda r: setattr(r.model_spec.version, "value", 9), MISSING, "9"),
@@ -149,6 +155,7 @@ MISTAKES: list[tuple[str, Callable[[Any], None], grpc.StatusCode, str]] = [
     ("empty", _text(np.array([], dtype=object), tf.string), BAD, "empty"),
     ("too many", _text(["a"] * 1025), BAD, "limit is 1024"),
     ("output filter", lambda r: r.output_filter.append("nope"), BAD, "['nope']"),
+    ("explain work", _long_explain, BAD, "explain would read 76,800 words"),
 ]
 
 

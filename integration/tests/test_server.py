@@ -118,7 +118,10 @@ def test_status_and_metadata(server: Served) -> None:
         sig["outputs"]["probability"]["dtype"] == "DT_FLOAT"
         and sig["outputs"]["label"]["dtype"] == "DT_INT64"
     )
-    assert server.request("GET", "/openapi.json")[1]["openapi"].startswith("3.")  # type: ignore[index]
+    document = server.request("GET", "/openapi.json")[1]
+    assert document["openapi"].startswith("3.")  # type: ignore[index]
+    limits = document["info"]["description"]  # type: ignore[index]
+    assert "1024 texts (--max-instances)" in limits and "65536 words read" in limits
 
 
 def test_row_and_columnar_formats_match_tf_servings_loader(server: Served, reference) -> None:
@@ -450,6 +453,57 @@ def test_the_explain_signature_over_rest_and_sagemaker(server: Served, path: str
         assert [w for w in row["words"] if w] == text.split() and len(row["words"]) == 5  # padded
         assert row["probability"] == pytest.approx(served["probability"], abs=1e-6)
         assert row["label"] == served["label"] and len(row["contribution"]) == len(row["oov"]) == 5
+
+
+@pytest.mark.parametrize("path", ["/v1/models/tweetclf:predict", "/invocations"])
+def test_explain_past_its_word_limit_is_refused_before_any_model_work(server: Served, path: str) -> None:
+    long_text = " ".join(["fire"] * 300)  # 64 explained x 300 words = 19,200 words read
+    code, answer = server.post(path, {"signature_name": "explain", "instances": [long_text] * 4})
+    assert code == 400
+    assert answer == {  # 4 x 19,200 = 76,800 > 65,536
+        "error": "explain would read 76,800 words (each text once per explained word, up to 64, times its "
+        "words); the limit is 65,536 per request (--max-explain-words): send fewer or shorter texts"
+    }
+    code, answer = server.post(path, {"signature_name": "explain", "instances": [long_text] * 3})
+    assert code == 200 and len(answer["predictions"][0]["words"]) == 64  # type: ignore[index]
+
+
+def test_explain_never_holds_the_threads_of_serving_default(trained, tmp_path: Path) -> None:
+    """Two long explain requests at once (on --explain-threads 1) do not make a prediction wait:
+    it is answered while both still run (on shared threads it would wait for one of them)."""
+    base = tmp_path / "tweetclf"
+    shutil.copytree(trained[0].version_dir, base / "1")
+    served = start_server(base, tmp_path, "--max-explain-words", "100000000")  # long ones allowed here
+    long_texts = [" ".join(f"w{i}x{j}" for j in range(3000)) for i in range(4)]  # 768,000 words read
+    finished: dict[str, float] = {}
+
+    def explain(name: str) -> None:
+        payload = {"signature_name": "explain", "instances": long_texts}
+        code, _ = served.post("/v1/models/tweetclf:predict", payload)
+        finished[name] = time.perf_counter()
+        assert code == 200
+
+    try:
+        threads = [threading.Thread(target=explain, args=(f"explain {i}",)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        time.sleep(0.3)
+        code, _ = served.post("/v1/models/tweetclf:predict", {"instances": ["Forest fire near La Ronge"]})
+        predicted = time.perf_counter()
+        for thread in threads:
+            thread.join()
+    finally:
+        served.proc.terminate()
+        served.proc.wait(timeout=30)
+    assert code == 200 and predicted < min(finished.values()), (predicted, finished)
+
+
+def test_explain_cost_counts_the_words_the_signature_lists() -> None:
+    from tweet_classifier.model.explain import MAX_WORDS
+    from tweet_classifier.server.protocol import EXPLAINED_WORDS, explain_cost
+
+    assert EXPLAINED_WORDS == MAX_WORDS
+    assert explain_cost(["a " * 100, "b c", ""]) == 64 * 100 + 2 * 2
 
 
 def test_the_oov_share_of_served_texts_is_a_drift_metric(server: Served) -> None:

@@ -29,11 +29,13 @@ from tweet_classifier.server.protocol import (
     PredictRequest,
     UnsupportedMediaTypeError,
     check_signature,
+    check_work,
     format_predictions,
     parse_invocation,
     parse_predict,
 )
 from tweet_classifier.server.store import LoadedVersion, ModelNotFoundError, ModelStore, NoVersionLoadedError
+from tweet_classifier.tensorflow_start import set_tf_threads
 
 log = logging.getLogger("tweetclf.serve")
 ACCESS = logging.getLogger("tweetclf.access")
@@ -56,22 +58,21 @@ class Server:
         self.store = ModelStore(config.base_path, config.model_name, config.only_version)
         self.metrics = Metrics(config.model_name)
         self.executor = ThreadPoolExecutor(max_workers=config.threads, thread_name_prefix="predict")
+        self.explain_executor = (  # explain costs ~10x a batch: never on serving_default's threads
+            ThreadPoolExecutor(config.explain_threads, thread_name_prefix="explain")
+            if config.explain_threads
+            else self.executor
+        )
         self.batchers: dict[tuple[int, str], Batcher] = {}
         self._retiring: set[asyncio.Task[None]] = set()  # referenced until done (asyncio keeps weak refs)
         self._poller: asyncio.Task[None] | None = None
-        self.oov = OovSampler(self.metrics, config.model_name, self.executor)
+        self.oov = OovSampler(self.metrics, config.model_name, self.explain_executor)
 
     async def start(self) -> None:
         if self.config.tf_threads:  # possible only before TF starts its devices (tweetclf serve does it then)
-            import tensorflow as tf
-
-            try:
-                tf.config.threading.set_intra_op_parallelism_threads(self.config.tf_threads)
-                tf.config.threading.set_inter_op_parallelism_threads(self.config.tf_threads)
-            except RuntimeError:
-                current = tf.config.threading.get_intra_op_parallelism_threads()
-                if current != self.config.tf_threads:
-                    log.warning("TensorFlow already started with %s threads per call", current or "default")
+            current = set_tf_threads(self.config.tf_threads, self.config.concurrent_calls)
+            if current != self.config.tf_threads:
+                log.warning("TensorFlow already started with %s threads per call", current or "default")
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(self.executor, self.store.refresh)
         # TensorFlow leaves millions of long-lived objects; a full GC pass over them stalls every
@@ -86,6 +87,7 @@ class Server:
         for batcher in self.batchers.values():
             batcher.close()
         self.executor.shutdown(wait=False, cancel_futures=True)
+        self.explain_executor.shutdown(wait=False, cancel_futures=True)
 
     async def _poll(self) -> None:
         loop = asyncio.get_running_loop()
@@ -127,6 +129,7 @@ class Server:
     ) -> dict[str, Any]:
         """``signature`` on ``texts`` (batched with other requests unless ``pinned``), for every API."""
         check_signature(signature, model.signatures)
+        check_work(texts, signature, self.config.limits)
         loop = asyncio.get_running_loop()
         # explain's rows are as wide as the longest text of the call: never mix requests in one
         batched = self.config.batching and not pinned and signature == "serving_default"
@@ -135,7 +138,8 @@ class Server:
             outputs = await batcher.submit(texts)
         else:
             self.metrics.observe_batch(len(texts))
-            outputs = await loop.run_in_executor(self.executor, model.predict, texts, signature)
+            executor = self.executor if signature == "serving_default" else self.explain_executor
+            outputs = await loop.run_in_executor(executor, model.predict, texts, signature)
         self.metrics.observe_predictions(self.config.model_name, model.version, outputs)
         if signature == "serving_default":
             self.oov.observe(model, texts)
@@ -251,7 +255,8 @@ async def prometheus_metrics(request: Request) -> Response:
 
 
 async def openapi(request: Request) -> Response:
-    return JSONResponse(openapi_document(request.app.state.server.config.model_name))
+    config = request.app.state.server.config
+    return JSONResponse(openapi_document(config.model_name, config.limits, config.max_body_bytes))
 
 
 def create_app(config: ServerConfig, grpc_address: str | None = None) -> ASGIApp:

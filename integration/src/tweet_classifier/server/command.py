@@ -95,7 +95,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "and variables/ (tweetclf train --model-dir writes one); /ping answers 503 until then",
             flush=True,
         )
-    start_tensorflow(config.tf_threads)
+    start_tensorflow(config.tf_threads, config.concurrent_calls)
     import uvicorn
 
     from tweet_classifier.server.app import create_app

@@ -18,7 +18,7 @@ class ServerConfig:
     Example:
 
     >>> ServerConfig(Path("models/tweetclf"), max_instances=8).limits
-    Limits(max_instances=8, max_text_bytes=65536)
+    Limits(max_instances=8, max_text_bytes=65536, max_explain_words=65536)
     """
 
     model_base: Path = option(
@@ -32,6 +32,11 @@ class ServerConfig:
     max_body_bytes: int = option(4 * 1024 * 1024, help="request bodies larger than this get 413")
     max_instances: int = option(Limits.max_instances, help="texts per request; more get 400")
     max_text_bytes: int = option(Limits.max_text_bytes, help="bytes per text; longer texts get 400")
+    max_explain_words: int = option(
+        Limits.max_explain_words,
+        help="words an explain request may read: each text's explained words (its first 64) times "
+        "its words, summed; more get 400 (256 tweets of 15 words read 57,600)",
+    )
     batching: bool = option(
         True,
         flag="--no-batching",
@@ -40,7 +45,12 @@ class ServerConfig:
     )
     max_batch_size: int = option(256, help="texts per batched model call")
     batch_timeout_ms: float = option(0.0, help="wait this long for a batch to fill (0: take what is queued)")
-    threads: int = option(2, help="model calls at once")
+    threads: int = option(2, help="serving_default model calls at once")
+    explain_threads: int = option(
+        1,
+        help="explain and oov_share calls at once, on threads of their own so that they never hold "
+        "serving_default's (0: share --threads)",
+    )
     tf_threads: int = option(
         1, help="TensorFlow threads per model call; 0 = TensorFlow's default (all cores)"
     )
@@ -51,10 +61,13 @@ class ServerConfig:
             "max_body_bytes": 1,
             "max_instances": 1,
             "max_text_bytes": 1,
+            "max_explain_words": 1,
             "max_batch_size": 1,
             "threads": 1,
         }
-        lowest.update(poll_interval_s=0, batch_timeout_ms=0, tf_threads=0)
+        lowest.update(
+            poll_interval_s=0, batch_timeout_ms=0, tf_threads=0, explain_threads=0, max_explain_words=1
+        )
         for name, least in lowest.items():
             if getattr(self, name) < least:
                 raise ConfigError(f"{flags[name]} must be >= {least}, got {getattr(self, name)}")
@@ -73,10 +86,15 @@ class ServerConfig:
         model = self.model_base
         return int(model.name) if model.name.isdigit() and is_complete(model) else None
 
+    @property
+    def concurrent_calls(self) -> int:
+        """Model calls that can run at once: serving_default's threads and explain's own."""
+        return self.threads + self.explain_threads
+
     @functools.cached_property
     def limits(self) -> Limits:
         """The request limits (built once: every request reads them)."""
-        return Limits(max_instances=self.max_instances, max_text_bytes=self.max_text_bytes)
+        return Limits(self.max_instances, self.max_text_bytes, self.max_explain_words)
 
     @property
     def batch_timeout_s(self) -> float:

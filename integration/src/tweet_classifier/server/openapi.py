@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tweet_classifier.server.protocol import EXPLAINED_WORDS, Limits
+
 _TEXTS = {"type": "array", "items": {"type": "string"}, "minItems": 1}
 _ERROR = {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}
 _PREDICT_BODY = {
@@ -41,7 +43,25 @@ def _errors(*codes: int) -> dict[str, Any]:
     }
 
 
-def openapi_document(model_name: str) -> dict[str, Any]:
+def limits_description(limits: Limits, max_body_bytes: int) -> str:
+    """What one request may ask, in words (the OpenAPI document's ``info.description``).
+
+    >>> limits_description(Limits(), 4 * 1024 * 1024).split("; ")[0]
+    'Limits per request, each refused with a 400 naming its flag: at most 1024 texts (--max-instances)'
+    """
+    return (
+        "Limits per request, each refused with a 400 naming its flag: "
+        f"at most {limits.max_instances} texts (--max-instances); "
+        f"{limits.max_text_bytes} bytes of UTF-8 per text (--max-text-bytes); "
+        f"a body of {max_body_bytes} bytes (--max-body-bytes, else 413); "
+        f"explain: {limits.max_explain_words} words read, each text once per explained word "
+        f"(its first {EXPLAINED_WORDS}) times its words (--max-explain-words)"
+    )
+
+
+def openapi_document(
+    model_name: str, limits: Limits | None = None, max_body_bytes: int = 4 << 20
+) -> dict[str, Any]:
     status = {
         "type": "object",
         "properties": {"model_version_status": {"type": "array", "items": {"type": "object"}}},
@@ -50,7 +70,11 @@ def openapi_document(model_name: str) -> dict[str, Any]:
     version = {"name": "version", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
     return {
         "openapi": "3.0.3",
-        "info": {"title": f"tweetclf serve ({model_name})", "version": "1"},
+        "info": {
+            "title": f"tweetclf serve ({model_name})",
+            "version": "1",
+            "description": limits_description(limits or Limits(), max_body_bytes),
+        },
         "paths": {
             f"/v1/models/{model_name}": {
                 "get": {

@@ -25,8 +25,37 @@ class UnsupportedMediaTypeError(ValueError):
 
 @dataclass(frozen=True)
 class Limits:
+    """What one request may ask (``tweetclf serve``'s flags of the same names)."""
+
     max_instances: int = 1024
     max_text_bytes: int = 64 * 1024
+    max_explain_words: int = 65536
+
+
+EXPLAINED_WORDS = 64  # the explain signature's MAX_WORDS (tests check they agree): words listed per text
+
+
+def explain_cost(texts: list[str]) -> int:
+    """The words ``explain`` reads for ``texts``: each text once per word it explains (its first
+    :data:`EXPLAINED_WORDS`), each time all its words but one.
+
+    >>> explain_cost(["a b c", "fire"])  # 3 x 3 + 1 x 1
+    10
+    """
+    return sum(min(n, EXPLAINED_WORDS) * n for n in (len(text.split()) for text in texts))
+
+
+def check_work(texts: list[str], signature: str, limits: Limits) -> None:
+    """Refuse, before any model work, a request whose cost is past a limit (400 / INVALID_ARGUMENT)."""
+    if signature != "explain":
+        return
+    cost = explain_cost(texts)
+    if cost > limits.max_explain_words:
+        raise BadRequestError(
+            f"explain would read {cost:,} words (each text once per explained word, up to "
+            f"{EXPLAINED_WORDS}, times its words); the limit is {limits.max_explain_words:,} per request "
+            "(--max-explain-words): send fewer or shorter texts"
+        )
 
 
 @dataclass(frozen=True)
