@@ -74,6 +74,7 @@ bench: setup
 	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python bench/explain.py
 	$(BIN)/python bench/serve.py
 	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python bench/first_call.py
+	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python bench/limits.py
 	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python bench/protocol_floor.py
 
 lint: setup

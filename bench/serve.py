@@ -47,7 +47,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start(base: Path, *extra: str, port: int | None = None) -> tuple[subprocess.Popen[bytes], int]:
+def start(
+    base: Path, *extra: str, port: int | None = None, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], int]:
     port = port or free_port()
     command = [
         sys.executable,
@@ -59,7 +61,7 @@ def start(base: Path, *extra: str, port: int | None = None) -> tuple[subprocess.
         "--port",
         str(port),
     ]
-    proc = subprocess.Popen([*command, *extra], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen([*command, *extra], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     for _ in range(600):
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)

@@ -156,6 +156,7 @@ MISTAKES: list[tuple[str, Callable[[Any], None], grpc.StatusCode, str]] = [
     ("too many", _text(["a"] * 1025), BAD, "limit is 1024"),
     ("output filter", lambda r: r.output_filter.append("nope"), BAD, "['nope']"),
     ("explain work", _long_explain, BAD, "explain would read 76,800 words"),
+    ("request text", _text(["fire " * 10_000] * 30), BAD, "more than 1,048,576 bytes of text"),
 ]
 
 

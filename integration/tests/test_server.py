@@ -205,6 +205,21 @@ def test_sagemaker_routes(server: Served, reference) -> None:
             "limit is 1024",
         ),
         ("/v1/models/tweetclf:predict", b'{"instances": ["' + b"a" * 5_000_000 + b'"]}', None, 413, "limit"),
+        (
+            "/v1/models/tweetclf:predict",
+            json.dumps({"instances": ["fire " * 10_000] * 30}).encode(),  # 30 x 50 KB = 1.5 MB
+            None,
+            400,
+            "instances hold more than 1,048,576 bytes of text (the limit per request, "
+            "--max-request-text-bytes)",
+        ),
+        (
+            "/invocations",
+            ("fire " * 10_000 + "\n").encode() * 30,
+            "text/csv",
+            400,
+            "rows hold more than 1,048,576 bytes of text",
+        ),
         ("/v1/models/nope:predict", b'{"instances": ["a"]}', None, 404, "nope"),
         ("/v1/models/tweetclf/versions/9:predict", b'{"instances": ["a"]}', None, 404, "9"),
         (

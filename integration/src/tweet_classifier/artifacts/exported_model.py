@@ -24,14 +24,44 @@ class Signatures:
     functions: dict[str, Any]
     inputs: dict[str, str]  # signature -> its input name
     keep: Any  # the loaded object: its variables live as long as this does
+    per_text: frozenset[str] = frozenset()  # signatures whose every output has one value per text
 
     def call(self, texts: Sequence[str], signature: str = "serving_default") -> dict[str, np.ndarray]:
-        """Run ``signature`` on ``texts``; its outputs as NumPy arrays."""
+        """Run ``signature`` on ``texts``; its outputs as NumPy arrays.
+
+        A signature with one value per text runs on chunks of at most :data:`CHUNK_TEXT_BYTES`
+        of text, so that memory stays bounded whatever the batch holds."""
         import tensorflow as tf
 
-        fn = self.functions[signature]
-        outputs = fn(**{self.inputs[signature]: tf.constant(list(texts), dtype=tf.string)})
-        return {name: value.numpy() for name, value in outputs.items()}
+        fn, name = self.functions[signature], self.inputs[signature]
+        chunks = text_chunks(list(texts), CHUNK_TEXT_BYTES) if signature in self.per_text else [list(texts)]
+        parts = [fn(**{name: tf.constant(chunk, dtype=tf.string)}) for chunk in chunks]
+        if len(parts) == 1:
+            return {key: value.numpy() for key, value in parts[0].items()}
+        return {key: np.concatenate([part[key].numpy() for part in parts]) for key in parts[0]}
+
+
+CHUNK_TEXT_BYTES = 256 * 1024  # ~55 MB of n-gram work per model call
+
+
+def text_chunks(texts: list[str], max_bytes: int) -> list[list[str]]:
+    """``texts`` in order, cut into runs of at most ``max_bytes`` of UTF-8 (one text at least each).
+
+    >>> text_chunks(["aa", "bb", "c", "dddd"], 4)
+    [['aa', 'bb'], ['c'], ['dddd']]
+    """
+    if sum(len(text) for text in texts) * 4 <= max_bytes:  # surely small enough: no encoding
+        return [texts]
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for text in texts:
+        length = len(text.encode("utf-8", "surrogatepass"))
+        if chunks[-1] and size + length > max_bytes:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(text)
+        size += length
+    return chunks
 
 
 def load_signatures(version_dir: Path) -> Signatures:
@@ -56,7 +86,12 @@ def load_signatures(version_dir: Path) -> Signatures:
         inputs[name] = next(iter(specs))
     if "serving_default" not in functions:
         raise ModelDirError(f"{version_dir}: no serving_default signature (not exported by tweetclf?)")
-    return Signatures(functions, inputs, loaded)
+    per_text = frozenset(
+        name
+        for name, fn in functions.items()
+        if all(spec.shape.rank == 1 for spec in fn.structured_outputs.values())
+    )
+    return Signatures(functions, inputs, loaded, per_text)
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ def limits_description(limits: Limits, max_body_bytes: int) -> str:
         "Limits per request, each refused with a 400 naming its flag: "
         f"at most {limits.max_instances} texts (--max-instances); "
         f"{limits.max_text_bytes} bytes of UTF-8 per text (--max-text-bytes); "
+        f"{limits.max_request_text_bytes} bytes of text in all (--max-request-text-bytes); "
         f"a body of {max_body_bytes} bytes (--max-body-bytes, else 413); "
         f"explain: {limits.max_explain_words} words read, each text once per explained word "
         f"(its first {EXPLAINED_WORDS}) times its words (--max-explain-words)"

@@ -30,6 +30,7 @@ class Limits:
     max_instances: int = 1024
     max_text_bytes: int = 64 * 1024
     max_explain_words: int = 65536
+    max_request_text_bytes: int = 1024 * 1024
 
 
 EXPLAINED_WORDS = 64  # the explain signature's MAX_WORDS (tests check they agree): words listed per text
@@ -80,7 +81,7 @@ def check_texts(values: Any, input_name: str, limits: Limits, where: str) -> lis
         raise BadRequestError(
             f"{where} has {len(values)} items; the limit is {limits.max_instances} per request"
         )
-    texts = []
+    texts, total = [], 0
     for i, value in enumerate(values):
         if isinstance(value, dict):
             if set(value) != {input_name}:
@@ -102,6 +103,12 @@ def check_texts(values: Any, input_name: str, limits: Limits, where: str) -> lis
             ) from None
         if size > limits.max_text_bytes:
             raise BadRequestError(f"{where}[{i}] is longer than {limits.max_text_bytes} bytes")
+        total += size
+        if total > limits.max_request_text_bytes:
+            raise BadRequestError(
+                f"{where} hold more than {limits.max_request_text_bytes:,} bytes of text (the limit "
+                "per request, --max-request-text-bytes): send them in several requests"
+            )
         texts.append(value)
     return texts
 
