@@ -76,7 +76,8 @@ def heavy_rows(port: int, pid: int, texts: list[str], label: str) -> list[tuple[
     for name, (signature, sent) in HEAVY.items():
         before = peak_rss_mb(pid)
         status, seconds = post(port, signature, sent or texts[: 256 if signature == "explain" else 1024])
-        rows.append((label, name, str(status), f"{seconds:.2f}", f"{peak_rss_mb(pid) - before:,.0f}"))
+        grown = max(peak_rss_mb(pid) - before, 0.0)
+        rows.append((label, name, str(status), f"{seconds:.2f}", f"{grown:,.0f}"))
     return rows
 
 
