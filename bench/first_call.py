@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 from common import table
-from serve import model_base, start, tweets
+from serve import model_base, post_predict, start, tweets
 
 from tweet_classifier.artifacts.warmup import WARMUP_FILE
 
@@ -30,17 +30,10 @@ CALLS = (("serving_default", 1), ("serving_default", 64), ("explain", 1), ("expl
 
 def call(port: int, signature: str, texts: list[str], version: int | None = None) -> float:
     """Seconds for one REST predict of ``signature`` on ``texts`` (a 200 is required)."""
-    path = "/v1/models/tweetclf" + (f"/versions/{version}" if version else "") + ":predict"
-    body = json.dumps({"signature_name": signature, "instances": texts})
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    started = time.perf_counter()
-    conn.request("POST", path, body, {"Content-Type": "application/json"})
-    response = conn.getresponse()
-    response.read()
-    elapsed = time.perf_counter() - started
-    if response.status != 200:
-        raise SystemExit(f"{signature} x {len(texts)}: HTTP {response.status}")
-    return elapsed
+    status, seconds = post_predict(port, signature, texts, version)
+    if status != 200:
+        raise SystemExit(f"{signature} x {len(texts)}: HTTP {status}")
+    return seconds
 
 
 def wait_available(port: int, version: int, timeout: float = 300) -> None:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 from common import CACHE, ROOT, table
-from serve import model_base, start, tweets
+from serve import model_base, post_predict, start, tweets
 
 HEAVY = {  # name -> (signature, texts)
     "explain 64 texts x 5,000 distinct words (3.7 MB)": (
@@ -54,16 +54,6 @@ HEAVY = {  # name -> (signature, texts)
 }
 
 
-def post(port: int, signature: str, texts: list[str]) -> tuple[int, float]:
-    body = json.dumps({"signature_name": signature, "instances": texts})
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-    started = time.perf_counter()
-    conn.request("POST", "/v1/models/tweetclf:predict", body, {"Content-Type": "application/json"})
-    response = conn.getresponse()
-    response.read()
-    return response.status, time.perf_counter() - started
-
-
 def peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -75,7 +65,9 @@ def heavy_rows(port: int, pid: int, texts: list[str], label: str) -> list[tuple[
     rows = []
     for name, (signature, sent) in HEAVY.items():
         before = peak_rss_mb(pid)
-        status, seconds = post(port, signature, sent or texts[: 256 if signature == "explain" else 1024])
+        status, seconds = post_predict(
+            port, signature, sent or texts[: 256 if signature == "explain" else 1024]
+        )
         grown = max(peak_rss_mb(pid) - before, 0.0)
         rows.append((label, name, str(status), f"{seconds:.2f}", f"{grown:,.0f}"))
     return rows
@@ -100,7 +92,7 @@ def single_tweet_latency(port: int, texts: list[str], seconds: float, explainers
     def explain(i: int) -> None:
         k = i * 16
         while time.perf_counter() < stop:
-            post(port, "explain", [texts[(k + j) % len(texts)] for j in range(16)])
+            post_predict(port, "explain", [texts[(k + j) % len(texts)] for j in range(16)])
             k += 16
 
     threads = [threading.Thread(target=predict, args=(i,)) for i in range(4)]
@@ -139,7 +131,7 @@ def main() -> None:
             proc, port = start(Path(tmp) / "tweetclf", env=env)
             try:
                 for signature in ("serving_default", "explain"):  # warm, whatever the version carries
-                    post(port, signature, texts[:64])
+                    post_predict(port, signature, texts[:64])
                 for explainers in (0, 2):
                     p50, p99 = single_tweet_latency(port, texts, args.seconds, explainers)
                     latency.append((label, str(explainers), f"{p50:.1f}", f"{p99:.1f}"))

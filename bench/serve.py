@@ -74,6 +74,20 @@ def start(
     raise SystemExit("the server did not start")
 
 
+def post_predict(
+    port: int, signature: str, texts: list[str], version: int | None = None
+) -> tuple[int, float]:
+    """HTTP status and seconds of one REST predict of ``signature`` on ``texts`` (a new connection)."""
+    path = "/v1/models/tweetclf" + (f"/versions/{version}" if version else "") + ":predict"
+    body = json.dumps({"signature_name": signature, "instances": texts})
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    started = time.perf_counter()
+    conn.request("POST", path, body, {"Content-Type": "application/json"})
+    response = conn.getresponse()
+    response.read()
+    return response.status, time.perf_counter() - started
+
+
 def run_clients(
     client: Any, clients: int, per_request: int, latencies: list[list[float]], errors: list[int]
 ) -> dict[str, float]:

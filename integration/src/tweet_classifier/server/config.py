@@ -70,9 +70,7 @@ class ServerConfig:
             "max_batch_size": 1,
             "threads": 1,
         }
-        lowest.update(
-            poll_interval_s=0, batch_timeout_ms=0, tf_threads=0, explain_threads=0, max_explain_words=1
-        )
+        lowest.update(poll_interval_s=0, batch_timeout_ms=0, tf_threads=0, explain_threads=0)
         for name, least in lowest.items():
             if getattr(self, name) < least:
                 raise ConfigError(f"{flags[name]} must be >= {least}, got {getattr(self, name)}")
