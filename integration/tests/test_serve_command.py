@@ -53,7 +53,7 @@ def wait_for(port: int, path: str, code: int, seconds: float = 120) -> None:
         try:
             if get(port, path) == code:
                 return
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, reset, or no answer yet while the model loads and warms (URLError too)
             pass
         time.sleep(0.2)
     raise AssertionError(f"{path} never answered {code}")

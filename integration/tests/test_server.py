@@ -72,7 +72,7 @@ def start_server(base: Path, tmp: Path, *extra: str) -> Served:
         try:
             if served.request("GET", "/ping")[0] == 200:
                 return served
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, reset, or no answer yet while the model loads and warms (URLError too)
             pass
         time.sleep(0.2)
     proc.kill()
