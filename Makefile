@@ -28,7 +28,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
 
 $(VENV)/.setup-done: $(BIN)/python packages/*/pyproject.toml integration/pyproject.toml Makefile
-	$(UV) pip install $(QUIET) --python $(BIN)/python $(PACKAGES) $(DEV_TOOLS)
+	$(UV) pip install $(QUIET) --compile-bytecode --python $(BIN)/python $(PACKAGES) $(DEV_TOOLS)
 	touch $@
 
 setup: $(VENV)/.setup-done
