@@ -21,10 +21,11 @@ LOGGED = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [\w.]+ (DEBUG|INFO|W
 
 
 def launch(tmp_path: Path, *args: str) -> tuple[subprocess.Popen[bytes], Path, int]:
-    """Start serve with --port 0; the process, its log and the port it printed."""
+    """Start serve with --port 0 (and --no-model-warmup: test_warmup.py tests the replay);
+    the process, its log and the port it printed."""
     log = tmp_path / f"serve-{time.monotonic_ns()}.log"
     proc = subprocess.Popen(
-        [*tweetclf(), "serve", "--port", "0", "--poll-interval", "0.2", *args],
+        [*tweetclf(), "serve", "--port", "0", "--poll-interval", "0.2", "--no-model-warmup", *args],
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
     )

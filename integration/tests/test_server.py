@@ -59,11 +59,14 @@ class Served:
         return 0
 
 
-def start_server(base: Path, tmp: Path, *extra: str) -> Served:
+def start_server(base: Path, tmp: Path, *extra: str, warmup: bool = False) -> Served:
+    """``tweetclf serve`` on a free port, ready. Without ``warmup`` it skips the warmup records
+    (``--no-model-warmup``: about 8 s less per load; test_warmup.py tests the replay)."""
     port = free_port()
     log = tmp / f"serve-{port}.log"
     command = [sys.executable, "-m", "tweet_classifier.cli", "serve", "--model", str(base)]
     command += ["--port", str(port), "--poll-interval", "0.2", *extra]
+    command += [] if warmup else ["--no-model-warmup"]
     proc = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     served = Served(base, proc, port, log)
     deadline = time.time() + 120
@@ -488,7 +491,8 @@ def test_explain_never_holds_the_threads_of_serving_default(trained, tmp_path: P
     it is answered while both still run (on shared threads it would wait for one of them)."""
     base = tmp_path / "tweetclf"
     shutil.copytree(trained[0].version_dir, base / "1")
-    served = start_server(base, tmp_path, "--max-explain-words", "100000000")  # long ones allowed here
+    # long explains allowed here; warmed, so that no first call is slow
+    served = start_server(base, tmp_path, "--max-explain-words", "100000000", warmup=True)
     long_texts = [" ".join(f"w{i}x{j}" for j in range(3000)) for i in range(4)]  # 768,000 words read
     finished: dict[str, float] = {}
 

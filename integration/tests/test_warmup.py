@@ -73,3 +73,7 @@ def test_serve_replays_the_records_and_a_bad_one_fails_the_load(trained, tmp_pat
     assert store.refresh() is None  # like TF Serving: a version whose warmup fails is not served
     (status,) = store.status("tweetclf", 1)
     assert status["state"] == "END" and "no_such_signature" in status["status"]["error_message"]
+    # --no-model-warmup: the file is not read, so the same version loads and is served
+    unwarmed = ModelStore(base, "tweetclf", warmup=False)
+    assert unwarmed.refresh() is not None and unwarmed.latest is not None
+    assert unwarmed.latest.version == 1

@@ -55,7 +55,9 @@ class Server:
 
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
-        self.store = ModelStore(config.base_path, config.model_name, config.only_version)
+        self.store = ModelStore(
+            config.base_path, config.model_name, config.only_version, warmup=config.model_warmup
+        )
         self.metrics = Metrics(config.model_name)
         self.executor = ThreadPoolExecutor(max_workers=config.threads, thread_name_prefix="predict")
         self.explain_executor = (  # explain costs ~10x a batch: never on serving_default's threads

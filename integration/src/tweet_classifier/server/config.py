@@ -47,6 +47,13 @@ class ServerConfig:
         switch=True,
         help="run each request alone instead of batching concurrent ones",
     )
+    model_warmup: bool = option(
+        True,
+        flag="--no-model-warmup",
+        switch=True,
+        help="load a version without replaying its assets.extra/tf_serving_warmup_requests first "
+        "(as TF Serving's --enable_model_warmup=false): it comes up sooner, its first calls are slow",
+    )
     max_batch_size: int = option(256, help="texts per batched model call")
     batch_timeout_ms: float = option(0.0, help="wait this long for a batch to fill (0: take what is queued)")
     threads: int = option(2, help="serving_default model calls at once")

@@ -71,11 +71,13 @@ def _tensor_info(spec: Any, name: str) -> dict[str, Any]:
     }
 
 
-def load_version(base: Path, version: int) -> LoadedVersion:
-    """Load ``base/<version>`` and replay its warmup records, as TF Serving does before it
-    reports a version ``AVAILABLE``; a record that fails fails the load."""
+def load_version(base: Path, version: int, *, warmup: bool = True) -> LoadedVersion:
+    """Load ``base/<version>`` and (with ``warmup``) replay its warmup records, as TF Serving
+    does before it reports a version ``AVAILABLE``; a record that fails fails the load."""
     path = base / str(version)
     loaded = LoadedVersion(version, path, load_signatures(path))
+    if not warmup:
+        return loaded
     started = time.perf_counter()
     records = read_warmup(path)
     for signature, inputs in records:
@@ -95,11 +97,15 @@ def load_version(base: Path, version: int) -> LoadedVersion:
 class ModelStore:
     """Serves the highest complete version; loads newer ones as they appear; pinned versions on demand.
 
-    With ``only_version``, that version alone (``tweetclf serve --model base/<N>``).
+    With ``only_version``, that version alone (``tweetclf serve --model base/<N>``); without
+    ``warmup``, versions load without replaying their warmup records.
     """
 
-    def __init__(self, base: Path, name: str, only_version: int | None = None) -> None:
+    def __init__(
+        self, base: Path, name: str, only_version: int | None = None, *, warmup: bool = True
+    ) -> None:
         self.base = base
+        self.warmup = warmup
         self.name = name
         self.only_version = only_version  # serve this version alone (a version dir was given)
         self._lock = threading.Lock()
@@ -119,7 +125,7 @@ class ModelStore:
             if self.latest is not None and version <= self.latest.version:
                 return None
             try:
-                loaded = load_version(self.base, version)
+                loaded = load_version(self.base, version, warmup=self.warmup)
             except Exception as err:  # a broken version must not take the server down
                 self._failed[version] = f"{type(err).__name__}: {err}"
                 log.error("version %s of %s failed to load: %s", version, self.name, self._failed[version])
@@ -152,7 +158,7 @@ class ModelStore:
         if not self._servable(version):
             raise ModelNotFoundError(f"Servable not found for request: Specific({name}, {version})")
         try:
-            loaded = load_version(self.base, version)
+            loaded = load_version(self.base, version, warmup=self.warmup)
         except Exception as err:  # a broken pinned version: remembered, reported, never a 500
             self._failed[version] = f"{type(err).__name__}: {err}"
             log.error("version %s of %s failed to load: %s", version, self.name, self._failed[version])
