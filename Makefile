@@ -71,6 +71,8 @@ bench: setup
 	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python bench/oov.py
 	$(BIN)/python bench/rebalance.py
 	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python bench/classifier.py
+	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python bench/linear_levers.py
+	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python bench/ngram_layer.py
 	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python bench/explain.py
 	$(BIN)/python bench/serve.py
 	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python bench/first_call.py
