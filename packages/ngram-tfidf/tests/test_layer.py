@@ -100,3 +100,28 @@ def test_keras_file_round_trip(fitted, tweets, tmp_path) -> None:
     restored = keras.saving.load_model(path)
     texts = tf.constant([*tweets[0][:50], "", "unseen zzzq"])
     np.testing.assert_allclose(restored(texts).numpy(), model(texts).numpy(), atol=1e-6)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(max_size=80), min_size=1, max_size=5))
+def test_counts_are_the_same_past_the_int32_range(fitted, texts: list[str]) -> None:
+    """The counting narrows (row, column) pairs to int32 when they fit; rows far enough on
+    that the pairs pass 2^31 take the int64 path and must count the same pairs."""
+    layer = fitted.layer
+    rows, keys = ngram_keys(tf.constant(texts))
+    offset = 2**31 // layer.vocabulary_size + 1
+
+    def counted(row_offset: int) -> list[tuple[int, int, int]]:
+        r, c, n = (t.numpy() for t in layer.counts(rows + row_offset, keys))
+        return sorted(zip((r - row_offset).tolist(), c.tolist(), n.tolist(), strict=True))
+
+    near, far = counted(0), counted(offset)
+    assert near == far
+    expected = GramCounts.of(texts)  # the NumPy count, for the known n-grams
+    column = {int(k): i for i, k in enumerate(fitted.vocabulary.keys)}
+    known = [
+        (int(r), column[int(expected.keys[g])], int(n))
+        for r, g, n in zip(expected.rows, expected.gram_index, expected.counts, strict=True)
+        if int(expected.keys[g]) in column
+    ]
+    assert near == sorted(known)
