@@ -45,7 +45,11 @@ class TrainConfig:
         "hybrid's LSTMs)",
     )
     sequence_length: int = option(30, help="words per tweet the LSTMs read (longer tweets are cut)")
-    unit_multiplier: float = option(1.0, help="scales the LSTM units (50) and convolution filters")
+    unit_multiplier: float = option(
+        0.5,
+        help="scales the LSTM units (50) and convolution filters (0.5: 25 units, 50 filters; as good "
+        "in repeated CV as 1.0, and cheaper)",
+    )
     lstm_stacks: int = option(2, help="stacked LSTM layers")
     lstm_seeds: int = option(
         2,

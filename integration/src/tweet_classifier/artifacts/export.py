@@ -10,6 +10,7 @@ import keras
 import tensorflow as tf
 
 from glove_lookup import export_saved_model
+from tweet_classifier.artifacts.exported_model import Signatures
 from tweet_classifier.artifacts.versions import METADATA_FILE
 from tweet_classifier.artifacts.warmup import write_warmup
 from tweet_classifier.model.explain import explain_function, oov_share_function
@@ -19,11 +20,15 @@ INPUT_NAME = "text"
 
 def export_serving_model(
     text_model: keras.Model, threshold: float, directory: Path, metadata: dict[str, Any]
-) -> Path:
+) -> Signatures:
     """``serving_default(text: string[None]) -> {probability: float32[None], label: int64[None]}``,
     ``explain(text)`` and ``oov_share(text)`` (see :mod:`tweet_classifier.model.explain`), with
-    TF Serving's warmup file for each signature (:mod:`tweet_classifier.artifacts.warmup`)."""
+    TF Serving's warmup file for each signature (:mod:`tweet_classifier.artifacts.warmup`).
+
+    Returns the ``explain`` signature in memory, as the graph the export traced: the
+    training report explains its mistakes with it instead of loading the version again."""
     cutoff = tf.constant(threshold, tf.float32)
+    spec = [tf.TensorSpec([None], tf.string, name=INPUT_NAME)]
     # traced once: serving_default and explain call the same graph function
     probabilities = tf.function(
         lambda text: tf.reshape(text_model(text, training=False), [-1]),
@@ -34,7 +39,11 @@ def export_serving_model(
         probability = probabilities(text)
         return {"probability": probability, "label": tf.cast(probability >= cutoff, tf.int64)}
 
-    signatures = {"explain": explain_function(text_model, threshold, probabilities)}
+    # traced here, so that the export and the returned function share one graph
+    explain = tf.function(
+        explain_function(text_model, threshold, probabilities), input_signature=spec, autograph=False
+    )
+    signatures: dict[str, Any] = {"explain": explain}
     oov_share = oov_share_function(text_model)
     if oov_share is not None:
         signatures["oov_share"] = oov_share
@@ -45,4 +54,4 @@ def export_serving_model(
     meta_path.write_text(
         json.dumps({"threshold": threshold, **metadata}, indent=2, sort_keys=True), encoding="utf-8"
     )
-    return directory
+    return Signatures({"explain": explain}, {"explain": INPUT_NAME}, keep=text_model)

@@ -19,11 +19,12 @@ from tweet_classifier.errors import ModelDirError
 
 @dataclass(frozen=True)
 class Signatures:
-    """A loaded SavedModel's signatures, each with its single string input's name."""
+    """A SavedModel's signatures (loaded, or in memory as the export traced them), each with its
+    single string input's name."""
 
     functions: dict[str, Any]
     inputs: dict[str, str]  # signature -> its input name
-    keep: Any  # the loaded object: its variables live as long as this does
+    keep: Any  # the loaded object (or the exported model): its variables live as long as this does
     per_text: frozenset[str] = frozenset()  # signatures whose every output has one value per text
 
     def call(self, texts: Sequence[str], signature: str = "serving_default") -> dict[str, np.ndarray]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tweet_classifier.artifacts.export import export_serving_model
+from tweet_classifier.artifacts.exported_model import Signatures
 from tweet_classifier.artifacts.versions import check_model_base, write_version
 from tweet_classifier.config import TrainConfig
 from tweet_classifier.report import write_report
@@ -120,7 +121,7 @@ def _export(
     exporting = time.perf_counter()
 
     def build(directory: Path) -> None:
-        export_serving_model(evaluation.text_model, evaluation.threshold, directory, metadata)
+        signatures = export_serving_model(evaluation.text_model, evaluation.threshold, directory, metadata)
         sizes["export_bytes"] = _saved_model_bytes(directory)
         timings["export_s"] = time.perf_counter() - exporting
         timings["total_s"] = time.perf_counter() - started
@@ -134,14 +135,15 @@ def _export(
             history=history,
             extra=extra,
         )
-        _explain_errors(directory, evaluation)
+        _explain_errors(directory, evaluation, signatures)
 
     return write_version(model_dir, build), sizes
 
 
-def _explain_errors(directory: Path, evaluation: Evaluation) -> None:
-    """The report's page on the validation mistakes, explained by the version just written."""
-    from tweet_classifier.artifacts.exported_model import explain_texts, load_signatures
+def _explain_errors(directory: Path, evaluation: Evaluation, signatures: Signatures) -> None:
+    """The report's page on the validation mistakes, explained by the version just written
+    (``signatures``: its explain graph, as the export traced it)."""
+    from tweet_classifier.artifacts.exported_model import explain_texts
     from tweet_classifier.report.explained_errors import ERRORS_PAGE, mistakes, write_errors_page
 
     if not evaluation.valid_texts:  # the linear model alone is scored out of fold: no split
@@ -149,7 +151,6 @@ def _explain_errors(directory: Path, evaluation: Evaluation) -> None:
     positives, negatives = mistakes(
         evaluation.valid_texts, evaluation.valid_y, evaluation.probability, evaluation.threshold
     )
-    signatures = load_signatures(directory)
     write_errors_page(
         directory / REPORT_DIR / ERRORS_PAGE,
         explain_texts(signatures, positives),
