@@ -209,7 +209,8 @@ def cv(texts, y, glove, config) -> None:
     """Repeated stratified CV (REPEATS x FOLDS, the same folds for everyone), mean +- standard error.
 
     Scores are cached per system and fold in bench/.cache/cv_scores.json (keyed by the
-    system, the config and the fold), so a rerun only trains what is new; ``--fresh`` ignores it.
+    system, every field of the config and the fold), so a rerun only trains what is new;
+    ``--fresh`` ignores it.
     """
     import json
 
@@ -227,7 +228,7 @@ def cv(texts, y, glove, config) -> None:
         for k, test_idx in enumerate(parts):
             train_idx = np.concatenate([p for j, p in enumerate(parts) if j != k])
             for name, run in systems.items():
-                setting = config_key(config) if name.startswith("ours") else "-"  # peers: no config
+                setting = cache_key(config) if name.startswith("ours") else "-"  # peers: no config
                 key = f"{name} | {setting} | repeat {repeat} fold {k}"
                 if key not in cache:
                     cache[key] = run(texts, y, train_idx, test_idx, glove)
@@ -255,9 +256,9 @@ def against_defaults(cache: dict, systems: dict, config, repeats: int) -> str:
         for repeat in range(repeats):
             for k in range(FOLDS):
                 fold = f"repeat {repeat} fold {k}"
-                base = cache.get(f"{name} | defaults | {fold}")
+                base = cache.get(f"{name} | {cache_key(type(config)())} | {fold}")
                 if base is not None:
-                    diffs.append(cache[f"{name} | {config_key(config)} | {fold}"]["f1"] - base["f1"])
+                    diffs.append(cache[f"{name} | {cache_key(config)} | {fold}"]["f1"] - base["f1"])
         if len(diffs) > 1:
             rows.append((name, paired(diffs), str(len(diffs))))
     note = "defaults not cached: run cv without --set first" if len(rows) == 1 else ""
@@ -288,6 +289,14 @@ def paired(d) -> str:
     """Mean +- standard error of paired per-fold differences."""
     d = np.asarray(d)
     return f"{d.mean():+.4f} +- {d.std(ddof=1) / np.sqrt(len(d)):.4f}"
+
+
+def cache_key(config) -> str:
+    """Every field of ``config``: a cached score stays tied to the model that earned it when a
+    default changes (``config_key`` names only the fields that differ from today's defaults)."""
+    from dataclasses import fields
+
+    return ", ".join(f"{f.name}={getattr(config, f.name)!r}" for f in fields(config))
 
 
 def config_key(config) -> str:

@@ -26,7 +26,9 @@ class TrainConfig:
     Example:
 
     >>> TrainConfig(epochs=3).lstm_units
-    50
+    25
+    >>> TrainConfig(unit_multiplier=1.0).conv_filters  # the original's stack
+    100
     """
 
     model: str = option(
