@@ -39,7 +39,7 @@ TRAIN_CSV ?=
 DEMO_MODEL := models/demo
 KAGGLE_DIR = $${KAGGLE_DATA_DIR:-../shared/data/kaggle}
 DEMO_HINT = if [ -f "$(KAGGLE_DIR)/train.csv" ]; then \
-	echo "Kaggle's data is in $(KAGGLE_DIR): a real model in about 35 s with: make demo TRAIN_CSV=$(KAGGLE_DIR)/train.csv"; \
+	echo "Kaggle's data is in $(KAGGLE_DIR): a real model in about 30 s with: make demo TRAIN_CSV=$(KAGGLE_DIR)/train.csv"; \
 	else echo "trained on the 80 sample tweets; with Kaggle's train.csv in ../shared/data/kaggle/ (or \$$KAGGLE_DATA_DIR): make demo TRAIN_CSV=.../train.csv"; fi
 demo: setup
 	$(BIN)/tweetclf train --model-dir $(DEMO_MODEL) $(if $(TRAIN_CSV),--train-csv $(TRAIN_CSV),)
