@@ -53,9 +53,16 @@ def main() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import tensorflow as tf
 
-    version = latest(args.model_dir or model_base())
+    from tweet_classifier.artifacts.versions import resolve_version
+    from tweet_classifier.errors import ModelDirError
+
+    try:
+        version = resolve_version(args.model_dir or model_base())
+        versus_dir = resolve_version(args.versus) if args.versus else None
+    except ModelDirError as error:
+        raise SystemExit(str(error)) from None
     loaded = tf.saved_model.load(str(version))
-    other = tf.saved_model.load(str(latest(args.versus))).signatures["explain"] if args.versus else None
+    other = tf.saved_model.load(str(versus_dir)).signatures["explain"] if versus_dir else None
     with tempfile.TemporaryDirectory() as scratch:
         alone = Path(scratch) / "1"
         tf.saved_model.save(
@@ -104,16 +111,6 @@ def main() -> None:
         f"({explain_256 / 120:.2f}x the target); {reread / explain_256:.2f}x faster than re-reading "
         "the shortened texts"
     )
-
-
-def latest(base: Path) -> Path:
-    """The highest numbered version under a TF Serving base path (or ``base`` itself if it is one)."""
-    if (base / "saved_model.pb").exists():
-        return base
-    versions = [p for p in base.iterdir() if p.name.isdigit() and (p / "saved_model.pb").exists()]
-    if not versions:
-        raise SystemExit(f"{base}: no numbered SavedModel version here")
-    return max(versions, key=lambda p: int(p.name))
 
 
 if __name__ == "__main__":
