@@ -182,19 +182,23 @@ def test_a_batch_read_word_by_word_explains_each_text_as_it_is_explained_alone(m
         np.testing.assert_allclose(found.contribution, alone.contribution, atol=1e-5)
 
 
-def test_the_export_returns_the_explain_graph_it_saved(trained, tmp_path: Path) -> None:
-    """The report explains its mistakes with the explain function the export returns (no reload):
-    it answers as the version loaded from disk does."""
+def test_the_export_returns_an_explain_that_answers_as_the_saved_one(trained, tmp_path: Path) -> None:
+    """The report explains its mistakes with the explain function the export returns (no reload,
+    run eagerly, always re-reading the shortened texts): it answers as the version loaded from disk
+    does, on a batch the saved graph re-reads too and on one it reads word by word."""
     from tweet_classifier.artifacts.export import export_serving_model
     from tweet_classifier.artifacts.exported_model import load_signatures
+    from tweet_classifier.model.explain import WORD_BY_WORD_FROM
 
     result = trained[0]
     in_memory = export_serving_model(result.model, result.metrics.threshold, tmp_path / "1", {})
     loaded = load_signatures(tmp_path / "1")
-    texts = [*TEXTS, "fire " * 70]
-    mine, theirs = in_memory.call(texts, "explain"), loaded.call(texts, "explain")
-    assert sorted(mine) == sorted(theirs)
-    for key in ("words", "tokens", "oov", "label"):
-        np.testing.assert_array_equal(mine[key], theirs[key])
-    for key in ("probability", "contribution"):
-        np.testing.assert_allclose(mine[key], theirs[key], atol=1e-6)
+    few, many = TEXTS[:2], [*TEXTS, "fire " * 70]
+    assert sum(len(t.split()) for t in few) < WORD_BY_WORD_FROM <= sum(len(t.split()) for t in many)
+    for texts in (few, many):
+        mine, theirs = in_memory.call(texts, "explain"), loaded.call(texts, "explain")
+        assert sorted(mine) == sorted(theirs)
+        for key in ("words", "tokens", "oov", "label"):
+            np.testing.assert_array_equal(mine[key], theirs[key])
+        for key in ("probability", "contribution"):
+            np.testing.assert_allclose(mine[key], theirs[key], atol=1e-6)

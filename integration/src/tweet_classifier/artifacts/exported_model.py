@@ -19,8 +19,8 @@ from tweet_classifier.errors import ModelDirError
 
 @dataclass(frozen=True)
 class Signatures:
-    """A SavedModel's signatures (loaded, or in memory as the export traced them), each with its
-    single string input's name."""
+    """A SavedModel's signatures (loaded, or the in-memory functions an export returns), each
+    with its single string input's name."""
 
     functions: dict[str, Any]
     inputs: dict[str, str]  # signature -> its input name

@@ -57,16 +57,26 @@ def explain_function(
     text_model: keras.Model,
     threshold: float,
     probabilities: Callable[[tf.Tensor], tf.Tensor],
+    *,
+    reread: bool = False,
 ) -> Callable[[tf.Tensor], dict[str, tf.Tensor]]:
     """The ``explain`` signature's function for ``text_model`` (raw strings -> probability),
     a model of :func:`tweet_classifier.model.text_model_of`. ``probabilities``: texts ->
-    ``[batch]`` probabilities of ``text_model``, the function ``serving_default`` traces too."""
+    ``[batch]`` probabilities of ``text_model``, the function ``serving_default`` traces too.
+
+    ``reread=True``: the shortened texts are always read again, in one call of
+    ``probabilities``. That is the function to run eagerly (untraced) where an
+    explain graph would be run only a few times: its cost is ``probabilities``'s first
+    call and a few ops (about 0.5 s for a trained default model), where the graph's first
+    run costs seconds. Both give the same answers."""
     lookup = lookup_of(text_model)
     without_word = _scores_without_word(text_model)
     cutoff = tf.constant(threshold, tf.float32)
 
     def scores(text: tf.Tensor, words: tf.RaggedTensor, rows: tf.Tensor, position: tf.Tensor) -> tf.Tensor:
         """``[batch + variants]``: the texts' probabilities, then those of the shortened texts."""
+        if reread:
+            return probabilities(tf.concat([text, texts_without_word(words, rows, position)], 0))
         return tf.cond(  # a few words: one call on the shortened texts costs less op overhead
             tf.size(rows) < WORD_BY_WORD_FROM,
             lambda: probabilities(tf.concat([text, texts_without_word(words, rows, position)], 0)),

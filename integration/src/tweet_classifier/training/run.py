@@ -142,7 +142,7 @@ def _export(
 
 def _explain_errors(directory: Path, evaluation: Evaluation, signatures: Signatures) -> None:
     """The report's page on the validation mistakes, explained by the version just written
-    (``signatures``: its explain graph, as the export traced it)."""
+    (``signatures``: the in-memory explain the export returned, which answers as the saved one)."""
     from tweet_classifier.artifacts.exported_model import explain_texts
     from tweet_classifier.report.explained_errors import ERRORS_PAGE, mistakes, write_errors_page
 
