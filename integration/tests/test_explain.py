@@ -182,6 +182,17 @@ def test_a_batch_read_word_by_word_explains_each_text_as_it_is_explained_alone(m
         np.testing.assert_allclose(found.contribution, alone.contribution, atol=1e-5)
 
 
+def test_a_batch_read_word_by_word_gives_each_text_its_served_probability(model: ExportedModel) -> None:
+    """That path reads the whole texts from their words too: whatever blanks they have, empty or not."""
+    texts = list(read_tweets(sample_csv(), labelled=True).texts[:12])
+    odd = [text.replace(" ", "\t", 1).replace(" ", "  \n ", 1) + " \r\n" for text in texts] + ["", " \t "]
+    assert sum(len(text.split()) for text in odd) >= WORD_BY_WORD_FROM
+    found = model.explain(odd)
+    probabilities, labels = model.predict(odd)
+    assert [f.probability for f in found] == pytest.approx(list(probabilities), abs=1e-6)
+    assert [f.label for f in found] == list(labels)
+
+
 def test_the_export_returns_an_explain_that_answers_as_the_saved_one(trained, tmp_path: Path) -> None:
     """The report explains its mistakes with the explain function the export returns (no reload,
     run eagerly, always re-reading the shortened texts): it answers as the version loaded from disk

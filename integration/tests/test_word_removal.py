@@ -85,6 +85,19 @@ def test_token_ids_without_a_word_are_the_lookups_of_the_shortened_text(lookup, 
     np.testing.assert_array_equal(got, lookup.token_ids(tf.constant(variants, tf.string)).numpy())
 
 
+@EXAMPLES
+@given(TEXTS, st.lists(st.sampled_from([" ", "  ", "\t", "\n", " \r\n "]), min_size=45, max_size=45))
+def test_leaving_out_no_word_gives_the_lookups_of_the_text_as_written(
+    lookup, texts: list[str], blanks: list[str]
+) -> None:
+    """Position -1 keeps every word: the lookup's ids of the raw text, whatever its blanks."""
+    written = ["".join(b + w for b, w in zip(blanks, text.split(" "), strict=False)) for text in texts]
+    words = tf.strings.split(tf.constant(written, tf.string))
+    whole = tf.range(len(written), dtype=tf.int64)
+    got = token_ids_without_word(lookup, words, whole, -tf.ones_like(whole)).numpy()
+    np.testing.assert_array_equal(got, lookup.token_ids(tf.constant(written, tf.string)).numpy())
+
+
 def test_a_text_of_one_word_leaves_nothing(lookup) -> None:
     words, rows, position, variants = shortened(["Fire!"])
     assert variants == [""]

@@ -70,6 +70,26 @@ def test_logits_without_a_word_are_the_layers_on_the_shortened_text(layer, tweet
     assert [t.decode("utf-8") for t in texts_without_word(words, rows, position).numpy()] == variants
 
 
+@EXAMPLES
+@given(st.data())
+def test_leaving_out_no_word_gives_the_layers_logit_of_the_text_as_written(layer, tweets, data) -> None:
+    """Position -1 keeps every word: the layer's logit of the raw text, whatever blanks separate
+    its words, beside variants that do leave a word out (in the same call)."""
+    blank = st.sampled_from([" ", "  ", "\t", "\n", " \r\n ", "\x0b", "\x0c"])
+    texts = [
+        "".join(data.draw(blank) + word for word in text.split(" "))
+        + data.draw(st.sampled_from(["", " ", "\n"]))
+        for text in texts_of(data, tweets[0])
+    ]
+    words, rows, position, variants = shortened(texts)
+    whole = tf.range(len(texts), dtype=tf.int64)
+    got = ngram_logits_without_word(
+        layer, words, tf.concat([whole, rows], 0), tf.concat([-tf.ones_like(whole), position], 0)
+    ).numpy()
+    expected = layer(tf.constant(texts + variants, tf.string)).numpy()
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)
+
+
 def test_a_text_of_one_word_leaves_the_bias(layer) -> None:
     words, rows, position, variants = shortened(["Fire!"])
     assert variants == [""]

@@ -11,7 +11,9 @@ check it against the layer on the shortened texts.
 
 Arguments shared by the functions: ``words`` ragged ``[texts, (words)]``
 (``tf.strings.split`` of the texts), ``rows`` and ``position`` int64 ``[variants]``: the
-text of each variant and the word it leaves out.
+text of each variant and the word it leaves out; a ``position`` of -1 leaves out none (the
+whole text, read from its words: what the layer gives for the text itself, as splitting on
+blanks and joining with one blank never changes what the layer reads).
 """
 
 from __future__ import annotations
@@ -133,7 +135,9 @@ def _char_block_without_word(
         pair_word,
         all_words,
     )
-    removed = tf.gather(words.row_splits, rows) + position
+    # the removed word's losses; a variant that removes none (position -1) takes the zero row
+    removed = tf.where(position >= 0, tf.gather(words.row_splits, rows) + position, all_words)
+    lost = tf.concat([lost, tf.zeros([1, 3], tf.float64)], 0)
     left = tf.gather(text_sums, rows) - tf.gather(lost, removed)  # [variants, 3]
     return tf.where(left[:, 2] > 0.5, left[:, 0] / tf.sqrt(tf.maximum(left[:, 1], 1e-300)), 0.0)
 
