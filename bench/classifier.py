@@ -242,7 +242,7 @@ def cv(texts, y, glove, config) -> None:
                 flush=True,
             )
     print(cv_table(scores, len(y), repeats))
-    if config_key(config) != "defaults":
+    if config_label(config) != "defaults":
         print(against_defaults(cache, systems, config, repeats))
 
 
@@ -262,7 +262,7 @@ def against_defaults(cache: dict, systems: dict, config, repeats: int) -> str:
         if len(diffs) > 1:
             rows.append((name, paired(diffs), str(len(diffs))))
     note = "defaults not cached: run cv without --set first" if len(rows) == 1 else ""
-    return f"\n{config_key(config)} against the defaults, same folds\n" + table(rows) + note
+    return f"\n{config_label(config)} against the defaults, same folds\n" + table(rows) + note
 
 
 def override(config, settings: list[str]):
@@ -293,14 +293,15 @@ def paired(d) -> str:
 
 def cache_key(config) -> str:
     """Every field of ``config``: a cached score stays tied to the model that earned it when a
-    default changes (``config_key`` names only the fields that differ from today's defaults)."""
+    default changes (``config_label`` names only the fields that differ from today's defaults)."""
     from dataclasses import fields
 
     return ", ".join(f"{f.name}={getattr(config, f.name)!r}" for f in fields(config))
 
 
-def config_key(config) -> str:
-    """The fields that differ from the defaults (``defaults`` if none): stable as fields are added."""
+def config_label(config) -> str:
+    """The fields that differ from the defaults (``defaults`` if none): how tables name a
+    variant (the cache keys by :func:`cache_key`)."""
     from dataclasses import fields
 
     default = type(config)()

@@ -75,11 +75,15 @@ def explain_function(
 
     def scores(text: tf.Tensor, words: tf.RaggedTensor, rows: tf.Tensor, position: tf.Tensor) -> tf.Tensor:
         """``[batch + variants]``: the texts' probabilities, then those of the shortened texts."""
-        if reread:
+
+        def read_again() -> tf.Tensor:
             return probabilities(tf.concat([text, texts_without_word(words, rows, position)], 0))
+
+        if reread:
+            return read_again()
         return tf.cond(  # a few words: one call on the shortened texts costs less op overhead
             tf.size(rows) < WORD_BY_WORD_FROM,
-            lambda: probabilities(tf.concat([text, texts_without_word(words, rows, position)], 0)),
+            read_again,
             lambda: word_by_word(text, words, rows, position),
         )
 
