@@ -21,6 +21,7 @@ from ngram_tfidf import (
 TRICKY = [
     "don't", "I'm", "3.5", "1,000", "&amp;", "&lt;3", "&amp;amp;", "@Fire_Dept:", "@", "#", "--",
     "#wildfire", "FIRE!!!", "x", "a", "fire", "near", "http://t.co/x", "www.x.org/a", "\u00a0",
+    "fire-fighters", "north/south/west",
     "na\u00efve", "caf\u00e9\u2019s", "a\u200bb", "\ufffd", "\U0001f525\U0001f525", "!" * 40,
 ]  # fmt: skip
 

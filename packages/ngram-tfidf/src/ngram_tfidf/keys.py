@@ -60,16 +60,40 @@ def _rolling_keys(
     padded = tf.concat([symbols, tf.zeros([longest - 1], tf.uint64)], axis=0)
     windows = [padded[offset : offset + size] for offset in range(longest)]  # slices: cheaper than a gather
     digest = tf.fill([size], tf.constant(seed, tf.uint64))
-    prime = tf.constant(_FNV_PRIME, tf.uint64)
     digests = []
     for n, symbol in enumerate(windows, start=1):
-        digest = tf.bitwise.bitwise_xor(digest, symbol) * prime
+        digest = _fnv_step(digest, symbol)
         if n >= shortest:
             digests.append(digest)
-    top = tf.bitwise.right_shift(tf.stack(digests), tf.constant(2, tf.uint64))
-    keys = tf.bitcast(tf.bitwise.bitwise_or(top, tf.constant(flag, tf.uint64)), tf.int64)
+    keys = _key(tf.stack(digests), flag)
     fits = position + tf.range(shortest, longest + 1, dtype=tf.int64)[:, tf.newaxis] <= end
     return tf.reshape(tf.where(fits, keys, tf.constant(-1, tf.int64)), [-1])
+
+
+def _fnv_step(digest: tf.Tensor, symbol: tf.Tensor) -> tf.Tensor:
+    return tf.bitwise.bitwise_xor(digest, symbol) * tf.constant(_FNV_PRIME, tf.uint64)
+
+
+def _key(digest: tf.Tensor, flag: int) -> tf.Tensor:
+    """int64: the digest's top 62 bits, or'ed with ``flag``."""
+    top = tf.bitwise.right_shift(digest, tf.constant(2, tf.uint64))
+    return tf.bitcast(tf.bitwise.bitwise_or(top, tf.constant(flag, tf.uint64)), tf.int64)
+
+
+def word_ngram_key(fingerprints: list[tf.Tensor]) -> tf.Tensor:
+    """int64 ``[n]``: the key of the word n-gram of each row's tokens, ``fingerprints`` one
+    int64 ``[n]`` tensor per token in order (what :func:`word_ngram_keys` gives that n-gram).
+
+    >>> tokens = token_fingerprints(tf.constant(["forest fire"]))
+    >>> _, keys = word_ngram_keys(tokens)
+    >>> bigram = word_ngram_key([tokens.flat_values[:1], tokens.flat_values[1:]])
+    >>> bool(bigram.numpy()[0] in keys.numpy())
+    True
+    """
+    digest = tf.fill(tf.shape(fingerprints[0]), tf.constant(_WORD_SEED, tf.uint64))
+    for token in fingerprints:
+        digest = _fnv_step(digest, tf.cast(token, tf.uint64))
+    return _key(digest, WORD_FLAG)
 
 
 def ngram_keys(texts: Any) -> tuple[tf.Tensor, tf.Tensor]:

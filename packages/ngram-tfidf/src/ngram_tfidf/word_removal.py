@@ -3,11 +3,12 @@
 Scoring every text once per word, each time without that word (the other blank-separated
 words joined by one blank), is what a word-by-word explanation needs. Rebuilding those
 texts and reading them again would re-clean and re-hash every character of every
-shortened text. Here each word's character n-grams are counted once and the removed word's
-counts are taken out of its text's (exact sums, in float64); the word n-grams, which cross
-words, are hashed again from the remaining tokens. This is exact because the cleaning
-never looks across a blank, so a text's n-grams are its words' put together; the tests
-check it against the layer on the shortened texts.
+shortened text. Here each text's n-grams are counted once, and each variant's block sums
+are its text's less what changes (exact sums, in float64): the removed word's character
+n-grams, and for word n-grams, which cross words, the ones holding the word's tokens less
+the few that now bridge the gap. This is exact because the cleaning never looks across a
+blank, so a text's n-grams are its words' put together; the tests check it against the
+layer on the shortened texts.
 
 Arguments shared by the functions: ``words`` ragged ``[texts, (words)]``
 (``tf.strings.split`` of the texts), ``rows`` and ``position`` int64 ``[variants]``: the
@@ -18,10 +19,29 @@ blanks and joining with one blank never changes what the layer reads).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import tensorflow as tf
 
-from ngram_tfidf.keys import char_ngram_keys, clean, token_fingerprints, word_ngram_keys
+from ngram_tfidf.keys import (
+    WORD_NGRAMS,
+    char_ngram_keys,
+    clean,
+    token_fingerprints,
+    word_ngram_key,
+    word_ngram_keys,
+)
 from ngram_tfidf.layer import NgramTfidf
+
+
+class _TextCounts(NamedTuple):
+    """A block's n-grams of each text: sorted ``(rows, column)`` pairs, counts, values, sums."""
+
+    rows: tf.Tensor
+    column: tf.Tensor
+    counts: tf.Tensor
+    value: tf.Tensor
+    sums: tf.Tensor
 
 
 def without_word(
@@ -83,18 +103,26 @@ def ngram_logits_without_word(
     """float32 ``[variants, 1]``: ``layer``'s logit of each shortened text."""
     cleaned = clean(words.flat_values)  # each word alone: the cleaning never crosses a blank
     char_part = _char_block_without_word(layer, cleaned, words, rows, position)
-    tokens = without_word(token_fingerprints(cleaned), words, rows, position)
-    variant, keys = word_ngram_keys(tokens)
-    word_part = _block(layer, variant, keys, tf.size(rows, out_type=tf.int64))
+    word_part = _word_block_without_word(layer, cleaned, words, rows, position)
     return tf.cast(tf.expand_dims(char_part + word_part, 1), tf.float32) + layer.bias
 
 
-def _block(layer: NgramTfidf, rows: tf.Tensor, keys: tf.Tensor, size: tf.Tensor) -> tf.Tensor:
-    """float64 ``[size]``: one block's ``sum(value * weight) / sqrt(sum(value^2))`` per row."""
-    rows, column, counts = _counted(layer, rows, keys)
+def _text_sums(layer: NgramTfidf, rows: tf.Tensor, keys: tf.Tensor, texts: tf.Tensor) -> _TextCounts:
+    """Each text's counted n-grams (sorted by ``(text, column)``) and its block's three sums:
+    ``value * weight``, ``value^2`` and the number of distinct n-grams."""
+    text_rows, column, counts = _counted(layer, rows, keys)
     value = _value(layer, column, counts)
-    sums = tf.math.unsorted_segment_sum(tf.stack([value * _weight(layer, column), value**2], 1), rows, size)
-    return tf.math.divide_no_nan(sums[:, 0], tf.sqrt(sums[:, 1]))
+    ones = tf.ones_like(value)
+    sums = tf.math.unsorted_segment_sum(
+        tf.stack([value * _weight(layer, column), value**2, ones], 1), text_rows, texts
+    )
+    return _TextCounts(text_rows, column, counts, value, sums)
+
+
+def _block_left(text_sums: tf.Tensor, rows: tf.Tensor, lost: tf.Tensor) -> tf.Tensor:
+    """float64 ``[variants]``: the block of each variant's text after ``lost`` (``[variants, 3]``)."""
+    left = tf.gather(text_sums, rows) - lost
+    return tf.where(left[:, 2] > 0.5, left[:, 0] / tf.sqrt(tf.maximum(left[:, 1], 1e-300)), 0.0)
 
 
 def _char_block_without_word(
@@ -106,15 +134,11 @@ def _char_block_without_word(
     the text's sums lose the difference of that n-gram's terms.
     """
     word_of, keys = char_ngram_keys(cleaned)
-    texts, all_words = words.nrows(), tf.size(words.flat_values, out_type=tf.int64)
+    all_words = tf.size(words.flat_values, out_type=tf.int64)
     word_text = words.value_rowids()
-    text_of = tf.gather(word_text, word_of)
-    text_rows, text_column, text_counts = _counted(layer, text_of, keys)
-    in_text = _value(layer, text_column, text_counts)
+    text = _text_sums(layer, tf.gather(word_text, word_of), keys, words.nrows())
+    text_rows, text_column, text_counts, in_text = text.rows, text.column, text.counts, text.value
     weight = _weight(layer, text_column)
-    text_sums = tf.math.unsorted_segment_sum(
-        tf.stack([in_text * weight, in_text**2, tf.ones_like(in_text)], 1), text_rows, texts
-    )
     # each word's own counts of its n-grams, and its text's count of the same n-grams
     size = tf.constant(layer.vocabulary_size, tf.int64)
     pair_word, pair_column, pair_counts = _counted(layer, word_of, keys)
@@ -138,8 +162,80 @@ def _char_block_without_word(
     # the removed word's losses; a variant that removes none (position -1) takes the zero row
     removed = tf.where(position >= 0, tf.gather(words.row_splits, rows) + position, all_words)
     lost = tf.concat([lost, tf.zeros([1, 3], tf.float64)], 0)
-    left = tf.gather(text_sums, rows) - tf.gather(lost, removed)  # [variants, 3]
-    return tf.where(left[:, 2] > 0.5, left[:, 0] / tf.sqrt(tf.maximum(left[:, 1], 1e-300)), 0.0)
+    return _block_left(text.sums, rows, tf.gather(lost, removed))
+
+
+def _word_block_without_word(
+    layer: NgramTfidf, cleaned: tf.Tensor, words: tf.RaggedTensor, rows: tf.Tensor, position: tf.Tensor
+) -> tf.Tensor:
+    """float64 ``[variants]``: the word block of each shortened text, from count differences.
+
+    Word n-grams cross words, so leaving a word out loses the text's n-grams that hold any of
+    its tokens and gains those that now bridge the gap (one bigram and two trigrams at most);
+    a word without tokens changes nothing.
+    """
+    per_word = token_fingerprints(cleaned)  # [all words, (tokens)]
+    tokens = tf.RaggedTensor.from_row_lengths(per_word, words.row_lengths()).merge_dims(1, 2)
+    text_of, keys = word_ngram_keys(tokens)  # one block of len(flat tokens) keys per n-gram length
+    text = _text_sums(layer, text_of, keys, words.nrows())
+    # the removed word's tokens [start, end) and its text's [first, last), as flat token indices
+    splits = per_word.row_splits
+    word = tf.where(position >= 0, tf.gather(words.row_splits, rows) + position, 0)
+    start = tf.gather(splits, word)
+    end = tf.where(
+        position >= 0, tf.gather(splits, tf.minimum(word + 1, tf.size(splits, tf.int64) - 1)), start
+    )
+    first, last = tf.gather(tokens.row_splits, rows), tf.gather(tokens.row_splits, rows + 1)
+    size = tf.size(tokens.flat_values, out_type=tf.int64)
+    # lost: the n-grams of length n starting in [max(start - n + 1, first), end) (none if start == end)
+    lost_keys = []
+    for n in range(WORD_NGRAMS[0], WORD_NGRAMS[1] + 1):
+        begin = tf.where(end > start, tf.maximum(start - n + 1, first), end)
+        slots = tf.ragged.range(begin, end) + (n - WORD_NGRAMS[0]) * size
+        lost_keys.append(slots.with_flat_values(tf.gather(keys, slots.flat_values)))
+    lost = tf.concat(lost_keys, axis=1)
+    # gained: the n-grams across the gap, of tokens start - 2, start - 1 | end, end + 1
+    flat = tf.concat([tokens.flat_values, [0]], 0)  # one more, so a batch without tokens can gather
+    at = lambda i: tf.gather(flat, tf.clip_by_value(i, 0, size))  # noqa: E731
+    removes = end > start
+    bridges = [
+        (word_ngram_key([at(start - 1), at(end)]), start - 1 >= first, end < last),
+        (word_ngram_key([at(start - 2), at(start - 1), at(end)]), start - 2 >= first, end < last),
+        (word_ngram_key([at(start - 1), at(end), at(end + 1)]), start - 1 >= first, end + 1 < last),
+    ]
+    gained = tf.stack([tf.where(removes & before & after, key, -1) for key, before, after in bridges], 1)
+    variants = tf.size(rows, out_type=tf.int64)
+    delta_rows = tf.concat([lost.value_rowids() * 2, tf.repeat(tf.range(variants) * 2 + 1, 3)], 0)
+    delta_keys = tf.concat([lost.flat_values, tf.reshape(gained, [-1])], 0)
+    return _block_left(text.sums, rows, _changed(layer, text, rows, delta_rows, delta_keys, variants))
+
+
+def _changed(
+    layer: NgramTfidf,
+    text: _TextCounts,
+    rows: tf.Tensor,
+    delta_rows: tf.Tensor,
+    delta_keys: tf.Tensor,
+    variants: tf.Tensor,
+) -> tf.Tensor:
+    """float64 ``[variants, 3]``: what each variant's text loses from its block's sums when the
+    n-grams ``delta_keys`` of variant ``delta_rows // 2`` are taken out (even rows) or put in (odd)."""
+    signed_rows, column, counts = layer.counts(delta_rows, delta_keys)
+    vocabulary = tf.constant(layer.vocabulary_size, tf.int64)
+    pairs = (signed_rows // 2) * vocabulary + column
+    distinct, index = tf.unique(pairs, out_idx=tf.int64)
+    sign = tf.where(signed_rows % 2 == 1, counts, -counts)
+    delta = tf.math.unsorted_segment_sum(sign, index, tf.size(distinct, out_type=tf.int64))
+    variant, column = distinct // vocabulary, distinct % vocabulary
+    # the text's count of each changed n-gram (0 if it has none); a sentinel ends the sorted pairs
+    text_pairs = tf.concat([text.rows * vocabulary + text.column, [tf.int64.max]], 0)
+    wanted = tf.gather(rows, variant) * vocabulary + column
+    at = tf.searchsorted(text_pairs, wanted)
+    had = tf.where(tf.gather(text_pairs, at) == wanted, tf.gather(tf.concat([text.counts, [0]], 0), at), 0)
+    before, after = _value(layer, column, had), _value(layer, column, had + delta)
+    terms = [(before - after) * _weight(layer, column), before**2 - after**2]
+    distinct_lost = tf.cast(had > 0, tf.float64) - tf.cast(had + delta > 0, tf.float64)
+    return tf.math.unsorted_segment_sum(tf.stack([*terms, distinct_lost], 1), variant, variants)
 
 
 def _counted(layer: NgramTfidf, rows: tf.Tensor, keys: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
