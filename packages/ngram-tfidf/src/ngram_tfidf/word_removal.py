@@ -35,12 +35,11 @@ from ngram_tfidf.layer import NgramTfidf
 
 
 class _TextCounts(NamedTuple):
-    """A block's n-grams of each text: sorted ``(rows, column)`` pairs, counts, values, sums."""
+    """A block's n-grams of each text: sorted ``(rows, column)`` pairs, their counts, the sums."""
 
     rows: tf.Tensor
     column: tf.Tensor
     counts: tf.Tensor
-    value: tf.Tensor
     sums: tf.Tensor
 
 
@@ -116,7 +115,35 @@ def _text_sums(layer: NgramTfidf, rows: tf.Tensor, keys: tf.Tensor, texts: tf.Te
     sums = tf.math.unsorted_segment_sum(
         tf.stack([value * _weight(layer, column), value**2, ones], 1), text_rows, texts
     )
-    return _TextCounts(text_rows, column, counts, value, sums)
+    return _TextCounts(text_rows, column, counts, sums)
+
+
+def _count_in_text(layer: NgramTfidf, text: _TextCounts, text_of: tf.Tensor, column: tf.Tensor) -> tf.Tensor:
+    """int64: text ``text_of``'s count of n-gram ``column`` (0 where it has none)."""
+    size = tf.constant(layer.vocabulary_size, tf.int64)
+    pairs = tf.concat([text.rows * size + text.column, [tf.int64.max]], 0)  # sorted; a sentinel ends them
+    wanted = text_of * size + column
+    at = tf.searchsorted(pairs, wanted)
+    return tf.where(tf.gather(pairs, at) == wanted, tf.gather(tf.concat([text.counts, [0]], 0), at), 0)
+
+
+def _lost(
+    layer: NgramTfidf,
+    column: tf.Tensor,
+    had: tf.Tensor,
+    delta: tf.Tensor,
+    segment: tf.Tensor,
+    segments: tf.Tensor,
+) -> tf.Tensor:
+    """float64 ``[segments, 3]``: what a text's block sums lose when the count of n-gram
+    ``column`` goes from ``had`` to ``had + delta``, summed by ``segment``."""
+    before, after = _value(layer, column, had), _value(layer, column, had + delta)
+    terms = [
+        (before - after) * _weight(layer, column),
+        before**2 - after**2,
+        tf.cast(had > 0, tf.float64) - tf.cast(had + delta > 0, tf.float64),  # distinct n-grams
+    ]
+    return tf.math.unsorted_segment_sum(tf.stack(terms, 1), segment, segments)
 
 
 def _block_left(text_sums: tf.Tensor, rows: tf.Tensor, lost: tf.Tensor) -> tf.Tensor:
@@ -137,28 +164,10 @@ def _char_block_without_word(
     all_words = tf.size(words.flat_values, out_type=tf.int64)
     word_text = words.value_rowids()
     text = _text_sums(layer, tf.gather(word_text, word_of), keys, words.nrows())
-    text_rows, text_column, text_counts, in_text = text.rows, text.column, text.counts, text.value
-    weight = _weight(layer, text_column)
-    # each word's own counts of its n-grams, and its text's count of the same n-grams
-    size = tf.constant(layer.vocabulary_size, tf.int64)
-    pair_word, pair_column, pair_counts = _counted(layer, word_of, keys)
-    text_pairs = tf.gather(word_text, pair_word) * size + pair_column
-    at = tf.searchsorted(text_rows * size + text_column, text_pairs)  # _counted sorts the pairs
-    before = tf.gather(in_text, at)
-    remaining = tf.gather(text_counts, at) - pair_counts
-    after = _value(layer, pair_column, remaining)
-    lost = tf.math.unsorted_segment_sum(
-        tf.stack(
-            [
-                (before - after) * tf.gather(weight, at),
-                before**2 - after**2,
-                tf.cast(remaining == 0, tf.float64),
-            ],
-            1,
-        ),
-        pair_word,
-        all_words,
-    )
+    # each word's own counts of its n-grams, taken out of its text's counts of the same n-grams
+    pair_word, pair_column, pair_counts = layer.counts(word_of, keys)
+    had = _count_in_text(layer, text, tf.gather(word_text, pair_word), pair_column)
+    lost = _lost(layer, pair_column, had, -pair_counts, pair_word, all_words)
     # the removed word's losses; a variant that removes none (position -1) takes the zero row
     removed = tf.where(position >= 0, tf.gather(words.row_splits, rows) + position, all_words)
     lost = tf.concat([lost, tf.zeros([1, 3], tf.float64)], 0)
@@ -187,17 +196,17 @@ def _word_block_without_word(
     )
     first, last = tf.gather(tokens.row_splits, rows), tf.gather(tokens.row_splits, rows + 1)
     size = tf.size(tokens.flat_values, out_type=tf.int64)
+    removes = end > start
     # lost: the n-grams of length n starting in [max(start - n + 1, first), end) (none if start == end)
-    lost_keys = []
+    by_length = []
     for n in range(WORD_NGRAMS[0], WORD_NGRAMS[1] + 1):
-        begin = tf.where(end > start, tf.maximum(start - n + 1, first), end)
+        begin = tf.where(removes, tf.maximum(start - n + 1, first), end)
         slots = tf.ragged.range(begin, end) + (n - WORD_NGRAMS[0]) * size
-        lost_keys.append(slots.with_flat_values(tf.gather(keys, slots.flat_values)))
-    lost = tf.concat(lost_keys, axis=1)
+        by_length.append(slots.with_flat_values(tf.gather(keys, slots.flat_values)))
+    lost_keys = tf.concat(by_length, axis=1)
     # gained: the n-grams across the gap, of tokens start - 2, start - 1 | end, end + 1
     flat = tf.concat([tokens.flat_values, [0]], 0)  # one more, so a batch without tokens can gather
     at = lambda i: tf.gather(flat, tf.clip_by_value(i, 0, size))  # noqa: E731
-    removes = end > start
     bridges = [
         (word_ngram_key([at(start - 1), at(end)]), start - 1 >= first, end < last),
         (word_ngram_key([at(start - 2), at(start - 1), at(end)]), start - 2 >= first, end < last),
@@ -205,8 +214,8 @@ def _word_block_without_word(
     ]
     gained = tf.stack([tf.where(removes & before & after, key, -1) for key, before, after in bridges], 1)
     variants = tf.size(rows, out_type=tf.int64)
-    delta_rows = tf.concat([lost.value_rowids() * 2, tf.repeat(tf.range(variants) * 2 + 1, 3)], 0)
-    delta_keys = tf.concat([lost.flat_values, tf.reshape(gained, [-1])], 0)
+    delta_rows = tf.concat([lost_keys.value_rowids() * 2, tf.repeat(tf.range(variants) * 2 + 1, 3)], 0)
+    delta_keys = tf.concat([lost_keys.flat_values, tf.reshape(gained, [-1])], 0)
     return _block_left(text.sums, rows, _changed(layer, text, rows, delta_rows, delta_keys, variants))
 
 
@@ -227,15 +236,8 @@ def _changed(
     sign = tf.where(signed_rows % 2 == 1, counts, -counts)
     delta = tf.math.unsorted_segment_sum(sign, index, tf.size(distinct, out_type=tf.int64))
     variant, column = distinct // vocabulary, distinct % vocabulary
-    # the text's count of each changed n-gram (0 if it has none); a sentinel ends the sorted pairs
-    text_pairs = tf.concat([text.rows * vocabulary + text.column, [tf.int64.max]], 0)
-    wanted = tf.gather(rows, variant) * vocabulary + column
-    at = tf.searchsorted(text_pairs, wanted)
-    had = tf.where(tf.gather(text_pairs, at) == wanted, tf.gather(tf.concat([text.counts, [0]], 0), at), 0)
-    before, after = _value(layer, column, had), _value(layer, column, had + delta)
-    terms = [(before - after) * _weight(layer, column), before**2 - after**2]
-    distinct_lost = tf.cast(had > 0, tf.float64) - tf.cast(had + delta > 0, tf.float64)
-    return tf.math.unsorted_segment_sum(tf.stack([*terms, distinct_lost], 1), variant, variants)
+    had = _count_in_text(layer, text, tf.gather(rows, variant), column)
+    return _lost(layer, column, had, delta, variant, variants)
 
 
 def _counted(layer: NgramTfidf, rows: tf.Tensor, keys: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
