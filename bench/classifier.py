@@ -4,7 +4,9 @@ Run: .venv/bin/python bench/classifier.py [speed] [cv] [balance] [variants]   (d
      cv options: --repeats=N (default 3), --only=NAME (a part of a system's name), --fresh (ignore the cache),
                  --set=KEY=VALUE (our models with a TrainConfig field changed; also prints the paired
                  difference against the cached defaults, e.g. --only=hybrid --set=pooling=max-mean)
-     speed options: --set=KEY=VALUE (time our model with a TrainConfig field changed)
+     speed options: --set=KEY=VALUE (time our model with a TrainConfig field changed),
+                    --tf-threads=N (TensorFlow threads per op, as `tweetclf serve --tf-threads`, with
+                    two inter-op threads per N; default: TensorFlow's, all cores for both pools)
 
 - cv:      3 x 5-fold repeated stratified CV F1 (class 1), mean +- standard error, for the hybrid
            and each member alone beside four peers. The reference, the strongest cheap peer: light
@@ -15,7 +17,8 @@ Run: .venv/bin/python bench/classifier.py [speed] [cv] [balance] [variants]   (d
 - balance: CV F1 of our four balancing strategies (picks the default).
 - variants: CV F1 of switchable additions (the n-gram branch) against the default.
 - speed:   all 7,613 tweets -> exported model (wall s), and in-process inference of the
-           loaded SavedModels: tweets/s at batch 1/32/256, single-tweet p50/p99.
+           loaded SavedModels: tweets/s at batch 1/32/256, single-tweet p50/p99. Training
+           runs under the same thread pools as the inference timings.
 """
 
 from __future__ import annotations
@@ -481,6 +484,11 @@ def main() -> None:
     import os
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    tf_threads = next((int(a.split("=", 1)[1]) for a in sys.argv if a.startswith("--tf-threads=")), 0)
+    if tf_threads:  # before TensorFlow starts its devices, which fixes its pools
+        from tweet_classifier.tensorflow_start import set_tf_threads
+
+        set_tf_threads(tf_threads, concurrent_calls=2)
     from glove_lookup import WordVectors
     from tweet_classifier import TrainConfig
 
@@ -490,6 +498,11 @@ def main() -> None:
     config = override(TrainConfig(), [a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--set=")])
     print(f"config: {config}")
     if "speed" in parts:
+        import tensorflow as tf
+
+        intra = tf.config.threading.get_intra_op_parallelism_threads() or "all cores"
+        inter = tf.config.threading.get_inter_op_parallelism_threads() or "all cores"
+        print(f"TensorFlow threads: {intra} per op, {inter} inter-op (both models)")
         speed(texts, y, glove, config)
     if "cv" in parts:
         cv(texts, y, glove, config)
