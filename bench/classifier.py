@@ -17,7 +17,8 @@ Run: .venv/bin/python bench/classifier.py [speed] [cv] [balance] [variants]   (d
 - balance: CV F1 of our four balancing strategies (picks the default).
 - variants: CV F1 of switchable additions (the n-gram branch) against the default.
 - speed:   all 7,613 tweets -> exported model (wall s), and in-process inference of the
-           loaded SavedModels: tweets/s at batch 1/32/256, single-tweet p50/p99. Training
+           loaded SavedModels: tweets/s at batch 1/32/256, single-tweet p50/p99 (medians of
+           3 rounds alternating between ours and the peer). Training
            runs under the same thread pools as the inference timings.
 """
 
@@ -391,12 +392,30 @@ def variants(texts, y, glove, config) -> None:
     print(table(rows))
 
 
-def inference(export_dir: Path) -> dict[str, float]:
+ROUNDS = 3  # inference rounds, alternating between the two exports
+
+
+def inference(export_dirs: list[Path], rounds: int = ROUNDS) -> list[dict[str, float]]:
+    """Each export's tweets/s at batch 1/32/256 and single-tweet p50/p99, timed in ``rounds``
+    rounds that alternate between the exports (a drift of the machine's speed hits both
+    alike); each figure is the median over the rounds."""
     import tensorflow as tf
 
-    serve = tf.saved_model.load(str(export_dir)).signatures["serving_default"]
-    name = next(iter(serve.structured_input_signature[1]))
     texts, _ = load()
+    signatures = []
+    for export_dir in export_dirs:
+        serve = tf.saved_model.load(str(export_dir)).signatures["serving_default"]
+        signatures.append((serve, next(iter(serve.structured_input_signature[1]))))
+    runs: list[list[dict[str, float]]] = [[] for _ in export_dirs]
+    for _ in range(rounds):
+        for (serve, name), run in zip(signatures, runs, strict=True):
+            run.append(_one_round(serve, name, texts))
+    return [{key: float(np.median([r[key] for r in run])) for key in run[0]} for run in runs]
+
+
+def _one_round(serve, name: str, texts: list[str]) -> dict[str, float]:
+    import tensorflow as tf
+
     out: dict[str, float] = {}
     for batch in (1, 32, 256):
         chunks = [tf.constant(texts[i : i + batch]) for i in range(0, min(len(texts), 40 * batch), batch)]
@@ -428,7 +447,7 @@ def speed(texts, y, glove, config) -> None:
         peer = bilstm_fit(bilstm_peer(glove), texts, y)
         peer.export(str(work / "peer" / "1"), verbose=False)
         peer_s = time.perf_counter() - start
-        ours_inf, peer_inf = inference(result.version_dir), inference(work / "peer" / "1")
+        ours_inf, peer_inf = inference([result.version_dir, work / "peer" / "1"])
         size = lambda d: sum(f.stat().st_size for f in Path(d).rglob("*") if f.is_file())  # noqa: E731
         rows = [("measure", "tweetclf (ours)", "BiLSTM peer", "ours vs peer")]
         rows.append(
