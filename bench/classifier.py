@@ -18,8 +18,8 @@ Run: .venv/bin/python bench/classifier.py [speed] [cv] [balance] [variants]   (d
 - variants: CV F1 of switchable additions (the n-gram branch) against the default.
 - speed:   all 7,613 tweets -> exported model (wall s), and in-process inference of the
            loaded SavedModels: tweets/s at batch 1/32/256, single-tweet p50/p99 (medians of
-           3 rounds alternating between ours and the peer). Training
-           runs under the same thread pools as the inference timings.
+           3 rounds alternating between ours and the peer). Training runs under the same
+           thread pools as the inference timings.
 """
 
 from __future__ import annotations
@@ -435,7 +435,13 @@ def _one_round(serve, name: str, texts: list[str]) -> dict[str, float]:
 
 
 def speed(texts, y, glove, config) -> None:
+    import tensorflow as tf
+
     from tweet_classifier import Tweets, train
+
+    intra = tf.config.threading.get_intra_op_parallelism_threads() or "all cores"
+    inter = tf.config.threading.get_inter_op_parallelism_threads() or "all cores"
+    print(f"TensorFlow threads: {intra} per op, {inter} inter-op (both models)")
 
     work = Path(tempfile.mkdtemp(prefix="bench_classifier_"))
     try:
@@ -517,11 +523,6 @@ def main() -> None:
     config = override(TrainConfig(), [a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--set=")])
     print(f"config: {config}")
     if "speed" in parts:
-        import tensorflow as tf
-
-        intra = tf.config.threading.get_intra_op_parallelism_threads() or "all cores"
-        inter = tf.config.threading.get_inter_op_parallelism_threads() or "all cores"
-        print(f"TensorFlow threads: {intra} per op, {inter} inter-op (both models)")
         speed(texts, y, glove, config)
     if "cv" in parts:
         cv(texts, y, glove, config)
