@@ -3,6 +3,7 @@
 - :mod:`.versions`: ``<base>/<N>/`` directories written atomically, resolved and checked;
 - :mod:`.export`: the SavedModel with its signatures (``serving_default``, ``explain``,
   ``oov_share``) and ``assets.extra/tweetclf.json``;
+- :mod:`.chunks`: a large batch scored in chunks the exported graph runs side by side;
 - :mod:`.exported_model`: loading a version the way a serving process does;
 - :mod:`.packaging`: SageMaker's ``model.tar.gz`` layout;
 - :mod:`.warmup`: TF Serving's warmup file (``assets.extra/tf_serving_warmup_requests``).

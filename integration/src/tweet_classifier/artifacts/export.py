@@ -10,6 +10,7 @@ import keras
 import tensorflow as tf
 
 from glove_lookup import export_saved_model
+from tweet_classifier.artifacts.chunks import in_chunks
 from tweet_classifier.artifacts.exported_model import Signatures
 from tweet_classifier.artifacts.versions import METADATA_FILE
 from tweet_classifier.artifacts.warmup import write_warmup
@@ -30,11 +31,15 @@ def export_serving_model(
     ``serving_default`` exports (already traced) and runs eagerly, so that its first call costs
     about 0.5 s where the explain graph's first run costs about 3 s."""
     cutoff = tf.constant(threshold, tf.float32)
-    # traced once: serving_default and explain call the same graph function
-    probabilities = tf.function(
-        lambda text: tf.reshape(text_model(text, training=False), [-1]),
-        input_signature=[tf.TensorSpec([None], tf.string)],
-    )
+    # traced once: serving_default and explain call the same graph functions; a large batch
+    # is scored in chunks that TensorFlow runs side by side (:mod:`.chunks`)
+    texts = [tf.TensorSpec([None], tf.string)]
+
+    def scores(text: tf.Tensor) -> tf.Tensor:
+        return tf.reshape(text_model(text, training=False), [-1])
+
+    score = tf.function(scores, input_signature=texts)  # one trace, called by both of in_chunks' paths
+    probabilities = tf.function(lambda text: in_chunks(score, text), input_signature=texts)
 
     def serve(text: tf.Tensor) -> dict[str, tf.Tensor]:
         probability = probabilities(text)
