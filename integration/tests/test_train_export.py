@@ -16,6 +16,7 @@ import tensorflow as tf
 
 from tweet_classifier import ExportedModel, ModelDirError, read_tweets, sample_csv, train
 from tweet_classifier.model import SCORER
+from tweet_classifier.model.seed_stacks import SeedStacks
 
 LOADER = textwrap.dedent(
     """
@@ -187,14 +188,23 @@ def test_ngram_branch_exports_and_serves(small_config, glove, tmp_path: Path) ->
     check_fresh_process(result, tmp_path)
 
 
+def all_layers(model: keras.Model) -> list[Any]:
+    """The text model's layers: those that read strings, those of its scorer, and the stacks'
+    layers that a :class:`SeedStacks` serves as one."""
+    layers = [*model.layers, *model.get_layer(SCORER).layers]
+    for layer in list(layers):
+        if isinstance(layer, SeedStacks):
+            layers += [sub for stack in layer.stacks for sub in stack] + layer.finals
+    return layers
+
+
 def layer_names(model: keras.Model) -> set[str]:
-    """The text model's layers: those that read strings, and those of its scorer."""
-    return {layer.name for layer in [*model.layers, *model.get_layer(SCORER).layers]}
+    return {layer.name for layer in all_layers(model)}
 
 
 def layer_named(model: keras.Model, name: str) -> Any:
-    """A layer of the text model or of its scorer."""
-    return next(layer for layer in [*model.layers, *model.get_layer(SCORER).layers] if layer.name == name)
+    """A layer of the text model, of its scorer or of its stacks."""
+    return next(layer for layer in all_layers(model) if layer.name == name)
 
 
 def _logits(model: Any, texts: tf.Tensor, *quiet: Any) -> np.ndarray:

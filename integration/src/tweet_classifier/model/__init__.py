@@ -2,6 +2,8 @@
 
 - :mod:`.text_model`: the recurrent member (GloVe -> Conv1D -> stacked LSTMs), the hybrid's
   blend with the linear member, and the exported text model (raw strings in);
+- :mod:`.seed_stacks`: several seeds' stacks served as one (each op once for all of them);
+- :mod:`.pooling`: max and mean over time of the last LSTM's states;
 - :mod:`.linear`: the linear member, a logistic regression over n-gram TF-IDF
   (:mod:`ngram_tfidf`) fitted with out-of-fold logits;
 - :mod:`.explain` and :mod:`.word_removal`: each word's contribution, exactly, in the graph.
@@ -24,10 +26,11 @@ from tweet_classifier.model.explain import (
     oov_share_function,
 )
 from tweet_classifier.model.linear import LinearFit, fit_linear, fold_ids
+from tweet_classifier.model.pooling import MaxMeanPool
+from tweet_classifier.model.seed_stacks import SeedStacks
 from tweet_classifier.model.text_model import (
     MAX_NGRAMS,
     SCORER,
-    MaxMeanPool,
     blend_heads,
     build_models,
     linear_model,
@@ -43,6 +46,7 @@ __all__ = [
     "WORD_BY_WORD_FROM",
     "LinearFit",
     "MaxMeanPool",
+    "SeedStacks",
     "blend_heads",
     "build_models",
     "explain_function",

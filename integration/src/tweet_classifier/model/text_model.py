@@ -26,6 +26,8 @@ from glove_lookup import GloveLookup
 from ngram_tfidf import HashedNgrams
 from tweet_classifier.config import TrainConfig
 from tweet_classifier.model.linear import LinearFit
+from tweet_classifier.model.pooling import MaxMeanPool
+from tweet_classifier.model.seed_stacks import SeedStacks
 
 # The convolution ends the mask's use (the LSTMs see pooled, fixed-length features);
 # Keras warns about that at every call, which is noise for our users.
@@ -81,7 +83,7 @@ def build_models(
 
     def score(read: dict[str, keras.KerasTensor]) -> keras.KerasTensor:
         vectors = read[lookup.name]
-        served = layers.head_logits(vectors, read[layers.hasher.name] if layers.hasher else None)
+        served = layers.served_logits(vectors, read[layers.hasher.name] if layers.hasher else None)
         linear_logit = None
         if linear is not None:
             pooled = vectors if linear_lookup is None else read[linear_lookup.name]
@@ -154,11 +156,20 @@ class _SharedLayers:
             outputs.append(final(x))
         return outputs
 
+    def served_logits(
+        self, vectors: keras.KerasTensor, ngram_ids: keras.KerasTensor | None
+    ) -> list[keras.KerasTensor]:
+        """What the text model blends: the stacks' mean logit from one :class:`SeedStacks`
+        where it can serve them (several plain stacks, no n-gram branch), else each stack's."""
+        if self.seeds > 1 and ngram_ids is None and SeedStacks.supports(self.stacks):
+            return [SeedStacks(self.stacks, self.finals, name="lstm_logit_mean")(vectors)]
+        return self.head_logits(vectors, ngram_ids)
+
     def blend(self, outputs: list[keras.KerasTensor], offset: keras.KerasTensor | None) -> keras.KerasTensor:
         """The probability: the stacks' mean logit (+ the linear member's logit)."""
         if self.seeds == 1 and offset is None:
             return outputs[0]
-        logit = outputs[0] if self.seeds == 1 else self.mean(outputs)
+        logit = outputs[0] if len(outputs) == 1 else self.mean(outputs)
         return self.sigmoid(logit if offset is None else self.add([logit, offset]))
 
     def each(self, outputs: list[keras.KerasTensor], offset: keras.KerasTensor | None) -> keras.KerasTensor:
@@ -223,23 +234,6 @@ def blend_heads(probabilities: Any) -> np.ndarray:
     p = np.clip(p, 1e-7, 1 - 1e-7)
     blended: np.ndarray = 1 / (1 + np.exp(-np.log(p / (1 - p)).mean(axis=1)))
     return blended
-
-
-@keras.saving.register_keras_serializable(package="tweet_classifier")
-class MaxMeanPool(keras.layers.Layer):
-    """``[batch, steps, features]`` -> ``[batch, 2 * features]``: max over time, then mean over time.
-
-    >>> import numpy as np
-    >>> MaxMeanPool()(np.array([[[1.0, -2.0], [3.0, 0.0]]], np.float32)).numpy().tolist()
-    [[3.0, 0.0, 2.0, -1.0]]
-    """
-
-    def call(self, x: keras.KerasTensor) -> keras.KerasTensor:
-        return keras.ops.concatenate([keras.ops.max(x, axis=1), keras.ops.mean(x, axis=1)], axis=-1)
-
-    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
-        features = None if input_shape[-1] is None else 2 * input_shape[-1]
-        return (input_shape[0], features)
 
 
 def linear_model(linear: LinearFit, lookup: GloveLookup | None = None) -> keras.Model:
