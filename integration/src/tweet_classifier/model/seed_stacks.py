@@ -1,11 +1,13 @@
 """Several seeds' recurrent stacks served as one: each op runs once for all of them.
 
 Training keeps the stacks apart (each has its own loss, :func:`~tweet_classifier.model.build_models`).
-The exported text model reads the same weights through :class:`SeedStacks`, which runs the
-convolution with every stack's filters at once and the pooling, unrolled LSTMs, batch norms
-and output layers with the stacks along a leading axis (batched matmuls). The arithmetic is
-each stack's own; the graph has the op count of one stack, and a single tweet's latency is
-mostly op overhead.
+The exported text model reads the same weights through :class:`SeedStacks`, which keeps the
+stacks' channels side by side: one convolution with every stack's filters, pooling and batch
+norms per channel, each LSTM step one matmul with a block-diagonal kernel, and one output
+matmul for the stacks' mean logit. The arithmetic is each stack's own (plus zeros); the graph
+has the op count of one stack, and a single tweet's latency is mostly op overhead. Only plain
+matmuls and elementwise ops, as Keras' own LSTM: batched matmuls would hand each step's tiny
+product to the intra-op pool under TensorFlow's default threads.
 """
 
 from __future__ import annotations
@@ -70,46 +72,44 @@ class SeedStacks(keras.layers.Layer):
         return all(k == kinds[0] for k in kinds) and all(issubclass(k, _SUPPORTED) for k in kinds[0])
 
     def call(self, vectors: Any) -> tf.Tensor:
-        # [seeds, batch, steps, features] from here on
+        # [batch, (steps,) seeds x channels] from here on: each stack's channels side by side
         x = _conv([stack[0] for stack in self.stacks], tf.convert_to_tensor(vectors))
         for group in list(zip(*self.stacks, strict=True))[1:]:
             x = _apply(list(group), x)
-        kernel = _stacked([final.kernel for final in self.finals])  # [seeds, units, 1]
-        bias = _stacked([final.bias for final in self.finals])[:, tf.newaxis, :]
-        return tf.reduce_mean(tf.matmul(x, kernel) + bias, axis=0)
+        seeds = len(self.finals)
+        kernel = tf.concat([_tensor(final.kernel) for final in self.finals], axis=0) / seeds
+        return tf.matmul(x, kernel) + tf.reduce_mean(_stacked([final.bias for final in self.finals]), 0)
 
     def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
         return (input_shape[0], 1)
 
 
 def _conv(convs: list[Any], x: tf.Tensor) -> tf.Tensor:
-    """Every stack's ``Conv1D`` (+ ReLU) in one convolution: ``[seeds, batch, steps, filters]``."""
+    """Every stack's ``Conv1D`` (+ its activation) in one convolution with all their filters."""
     first = convs[0]
     kernel = tf.concat([_tensor(conv.kernel) for conv in convs], axis=-1)
     bias = tf.concat([_tensor(conv.bias) for conv in convs], 0)
     y = tf.nn.convolution(x, kernel, padding=first.padding.upper()) + bias
-    y = keras.activations.get(first.activation)(y)
-    y = tf.reshape(y, [-1, _dim(y, 1), len(convs), first.filters])  # static steps: the LSTMs unroll
-    return tf.transpose(y, [2, 0, 1, 3])
+    return keras.activations.get(first.activation)(y)
 
 
 def _apply(group: list[Any], x: tf.Tensor) -> tf.Tensor:
-    """The ``group`` (one layer of each stack, the same kind) on ``x`` ``[seeds, batch, ...]``."""
+    """The ``group`` (one layer of each stack, the same kind) on ``x``, the stacks' channels side by side."""
     first = group[0]
-    if isinstance(first, keras.layers.MaxPool1D):
-        pooled = tf.nn.max_pool1d(
-            tf.reshape(x, [-1, _dim(x, 2), _dim(x, 3)]), first.pool_size, first.strides, first.padding.upper()
-        )
-        return tf.reshape(pooled, [len(group), -1, _dim(pooled, 1), _dim(x, 3)])
+    if isinstance(first, keras.layers.MaxPool1D):  # per channel: the stacks' channels pool alike
+        return tf.nn.max_pool1d(x, first.pool_size, first.strides, first.padding.upper())
     if isinstance(first, keras.layers.LSTM):
         return _lstm(group, x)
-    if isinstance(first, MaxMeanPool):
-        return tf.concat([tf.reduce_max(x, axis=2), tf.reduce_mean(x, axis=2)], axis=-1)
+    if isinstance(first, MaxMeanPool):  # [max, mean] of each stack in turn, as each stack's layer
+        units = _dim(x, 2) // len(group)
+        pooled = tf.reshape(
+            tf.stack([tf.reduce_max(x, 1), tf.reduce_mean(x, 1)], 1), [-1, 2, len(group), units]
+        )
+        return tf.reshape(tf.transpose(pooled, [0, 2, 1, 3]), [-1, 2 * len(group) * units])
     if isinstance(first, keras.layers.BatchNormalization):
 
         def param(name: str) -> tf.Tensor:
-            values = _stacked([getattr(norm, name) for norm in group])  # [seeds, channels]
-            return tf.reshape(values, [len(group)] + [1] * (len(x.shape) - 2) + [-1])
+            return tf.concat([_tensor(getattr(norm, name)) for norm in group], 0)
 
         scale = param("gamma") * tf.math.rsqrt(param("moving_variance") + first.epsilon)
         return (x - param("moving_mean")) * scale + param("beta")
@@ -117,27 +117,38 @@ def _apply(group: list[Any], x: tf.Tensor) -> tf.Tensor:
 
 
 def _lstm(group: list[Any], x: tf.Tensor) -> tf.Tensor:
-    """Unrolled LSTMs (Keras' gate order i, f, c, o), zero initial states, on ``[seeds, batch, steps, f]``."""
-    cells = [lstm.cell for lstm in group]
-    kernel = _stacked([cell.kernel for cell in cells])  # [seeds, f, 4 units]
-    recurrent = _stacked([cell.recurrent_kernel for cell in cells])  # [seeds, units, 4 units]
-    bias = _stacked([cell.bias for cell in cells])[:, tf.newaxis, :]
-    steps = x.shape[2]
+    """Unrolled LSTMs (Keras' gate order i, f, c, o, zero initial states), one per stack, as one:
+    plain matmuls with block-diagonal kernels, so each step's ops run once for all stacks."""
+    cells, seeds = [lstm.cell for lstm in group], len(group)
+    steps, units = x.shape[1], cells[0].units
     if steps is None:
         raise ValueError("SeedStacks unrolls its LSTMs: the number of steps must be known")
-    inputs = tf.einsum("sbtf,sfg->sbtg", x, kernel) + bias[:, :, tf.newaxis, :]
-    first = cells[0]
-    gate = keras.activations.get(first.recurrent_activation)
-    activation = keras.activations.get(first.activation)
-    h = c = tf.zeros_like(inputs[:, :, 0, : first.units])
+    kernel = _block_diagonal([cell.kernel for cell in cells])  # [seeds x features, seeds x 4 units]
+    recurrent = _block_diagonal([cell.recurrent_kernel for cell in cells])
+    bias = tf.concat([_tensor(cell.bias) for cell in cells], 0)
+    inputs = tf.reshape(
+        tf.matmul(tf.reshape(x, [-1, _dim(x, 2)]), kernel) + bias, [-1, steps, seeds * 4 * units]
+    )
+    gate = keras.activations.get(cells[0].recurrent_activation)
+    activation = keras.activations.get(cells[0].activation)
+    h = tf.zeros_like(inputs[:, 0, : seeds * units])
+    c = tf.reshape(h, [-1, seeds, units])
     outputs = []
     for t in range(steps):
-        z = inputs[:, :, t] + tf.matmul(h, recurrent)
-        i, f, g, o = tf.split(z, 4, axis=-1)
+        z = tf.reshape(inputs[:, t] + tf.matmul(h, recurrent), [-1, seeds, 4 * units])
+        i, f, g, o = tf.split(z, 4, axis=-1)  # each [batch, seeds, units]
         c = gate(f) * c + gate(i) * activation(g)
-        h = gate(o) * activation(c)
+        h = tf.reshape(gate(o) * activation(c), [-1, seeds * units])
         outputs.append(h)
-    return tf.stack(outputs, axis=2) if group[0].return_sequences else h
+    return tf.stack(outputs, axis=1) if group[0].return_sequences else h
+
+
+def _block_diagonal(variables: list[Any]) -> tf.Tensor:
+    """``[seeds x rows, seeds x columns]``: each stack's ``[rows, columns]`` matrix on the diagonal."""
+    stacked = _stacked(variables)  # [seeds, rows, columns]
+    seeds, rows, columns = stacked.shape
+    eye = tf.eye(seeds, dtype=stacked.dtype)[:, tf.newaxis, :, tf.newaxis]
+    return tf.reshape(eye * stacked[:, :, tf.newaxis, :], [seeds * rows, seeds * columns])
 
 
 def _tensor(variable: Any) -> tf.Tensor:
