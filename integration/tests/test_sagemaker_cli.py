@@ -61,9 +61,21 @@ def test_train_stages_data_and_vectors_and_starts_the_job(
     assert described["ResourceConfig"]["InstanceCount"] == 2
 
 
+def container_environment(aws: str, model: str | None = None) -> dict[str, str] | None:
+    """The serving container's variables of ``model`` (the only model if ``None``)."""
+    sm = boto3.client("sagemaker", endpoint_url=aws, region_name="us-east-1")
+    model = model or sm.list_models()["Models"][0]["ModelName"]
+    environment: dict[str, str] | None = sm.describe_model(ModelName=model)["PrimaryContainer"].get(
+        "Environment"
+    )
+    return environment
+
+
 def test_deploy_invoke_delete(aws: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["sagemaker", "deploy", "--model-data", "s3://tweets-run/m/model.tar.gz", "--endpoint", "tw",
                  "--role", TEST_ROLE]) == 0  # fmt: skip
+    # TF Serving runs one thread per op by default, as tweetclf serve does
+    assert container_environment(aws) == {"SAGEMAKER_TFS_INTRA_OP_PARALLELISM": "1"}
     seed_endpoint_results(
         aws, [{"predictions": [{"label": 1, "probability": 0.91}, {"label": 0, "probability": 0.2}]}]
     )
@@ -161,6 +173,21 @@ def test_transform_a_csv_into_a_submission(
         "transform job: t1\n" in printed.out
         and "results under s3://tweets-run/tweetclf/t1/output" in printed.out
     )
+    assert container_environment(aws, "t1") == {"SAGEMAKER_TFS_INTRA_OP_PARALLELISM": "1"}
+
+
+def test_tf_threads_reach_the_serving_container(aws: str, capsys: pytest.CaptureFixture[str]) -> None:
+    deploy = ["sagemaker", "deploy", "--model-data", "s3://tweets-run/m/model.tar.gz", "--role", TEST_ROLE]
+    assert main([*deploy, "--endpoint", "four", "--tf-threads", "4"]) == 0
+    assert container_environment(aws) == {"SAGEMAKER_TFS_INTRA_OP_PARALLELISM": "4"}
+    assert main(["sagemaker", "delete", "--endpoint", "four"]) == 0
+    assert main([*deploy, "--endpoint", "zero", "--tf-threads", "0"]) == 0
+    assert container_environment(aws) is None  # TensorFlow's default: nothing set
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exit_info:
+        main([*deploy, "--endpoint", "bad", "--tf-threads", "-1"])
+    assert exit_info.value.code == 2
+    assert "--tf-threads: expected a whole number of threads (0 or more), got '-1'" in capsys.readouterr().err
 
 
 def test_an_aws_error_is_one_line_and_exit_1(aws: str, tmp_path: Path) -> None:

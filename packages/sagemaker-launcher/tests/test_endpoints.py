@@ -6,7 +6,7 @@ import boto3
 import pytest
 from conftest import ROLE, seed_endpoint_results
 
-from sagemaker_launcher import AwsConfig, NotFoundError, delete, deploy, invoke
+from sagemaker_launcher import TFS_INTRA_OP_THREADS, AwsConfig, NotFoundError, delete, deploy, invoke
 from sagemaker_launcher.cli import main
 
 
@@ -22,10 +22,19 @@ def test_deploy_switch_and_delete(aws: str, moto_update_endpoint: None) -> None:
     client = sm(aws)
     model = client.describe_model(ModelName=first.model)
     assert model["PrimaryContainer"]["ModelDataUrl"] == "s3://models/run1/model.tar.gz"
+    assert "Environment" not in model["PrimaryContainer"]  # none asked for: the image's defaults
     assert model["ExecutionRoleArn"] == ROLE
     assert client.describe_endpoint(EndpointName="tweets")["EndpointConfigName"] == first.endpoint_config
 
-    second = deploy("s3://models/run2/model.tar.gz", "tweets", config, poll_s=0.01)
+    second = deploy(
+        "s3://models/run2/model.tar.gz",
+        "tweets",
+        config,
+        poll_s=0.01,
+        environment={TFS_INTRA_OP_THREADS: "1"},
+    )
+    container = client.describe_model(ModelName=second.model)["PrimaryContainer"]
+    assert container["Environment"] == {"SAGEMAKER_TFS_INTRA_OP_PARALLELISM": "1"}
     assert client.describe_endpoint(EndpointName="tweets")["EndpointConfigName"] == second.endpoint_config
     assert [m["ModelName"] for m in client.list_models()["Models"]] == [second.model]  # the old one is gone
     assert [c["EndpointConfigName"] for c in client.list_endpoint_configs()["EndpointConfigs"]] == [

@@ -38,3 +38,15 @@ def test_transform_needs_a_model(aws: str, capsys: pytest.CaptureFixture[str]) -
     assert main(["transform", "--model-data", "s3://models/m.tar.gz", "--input", "s3://tweets-data/in/",
                  "--output", "s3://tweets-data/out/"]) == 2  # fmt: skip
     assert "role ARN is required" in capsys.readouterr().err
+
+
+def test_a_transform_model_gets_the_container_environment(aws: str) -> None:
+    from sagemaker_launcher import TFS_INTRA_OP_THREADS, AwsConfig, create_model
+
+    config = AwsConfig.resolve(role=ROLE)
+    create_model("s3://models/run1/model.tar.gz", "with-env", config, environment={TFS_INTRA_OP_THREADS: "1"})
+    create_model("s3://models/run1/model.tar.gz", "without-env", config)
+    client = boto3.client("sagemaker", endpoint_url=aws, region_name="us-east-1")
+    with_env = client.describe_model(ModelName="with-env")["PrimaryContainer"]
+    assert with_env["Environment"] == {"SAGEMAKER_TFS_INTRA_OP_PARALLELISM": "1"}
+    assert "Environment" not in client.describe_model(ModelName="without-env")["PrimaryContainer"]

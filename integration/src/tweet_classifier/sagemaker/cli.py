@@ -9,6 +9,7 @@ from typing import Any
 
 from sagemaker_launcher import add_aws_options, aws_config
 from tweet_classifier.config import TrainConfig
+from tweet_classifier.sagemaker.container import add_tf_threads, container_environment
 
 RUN_LAYOUT = "s3://BUCKET/PREFIX/<run>/{input,code,output}"
 
@@ -59,6 +60,7 @@ def _add_endpoint_commands(ssub: Any) -> None:
     deploy.add_argument(
         "--instance-type", default="ml.m5.large", help="serving instance type (default: %(default)s)"
     )
+    add_tf_threads(deploy)
     add_aws_options(deploy, role=True)
     deploy.set_defaults(handler=cmd_deploy)
 
@@ -95,6 +97,7 @@ def _add_transform(ssub: Any) -> None:
     transform.add_argument(
         "--instance-type", default="ml.m5.large", help="transform instance type (default: %(default)s)"
     )
+    add_tf_threads(transform)
     transform.add_argument("--run-name", help="name of this run in S3 and in the job names (default: dated)")
     transform.add_argument("--poll", type=float, default=30.0, help=argparse.SUPPRESS)
     add_aws_options(transform, role=True)
@@ -171,7 +174,13 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     from sagemaker_launcher import deploy
 
     config = aws_config(args)
-    result = deploy(_model_data(args, config), args.endpoint, config, instance_type=args.instance_type)
+    result = deploy(
+        _model_data(args, config),
+        args.endpoint,
+        config,
+        instance_type=args.instance_type,
+        environment=container_environment(args),
+    )
     print(f"endpoint {result.endpoint}: {result.status}")
     return 0
 
@@ -207,7 +216,13 @@ def cmd_transform(args: argparse.Namespace) -> int:
         raise ConfigError("--input needs --output s3://... for the results")
     config = aws_config(args)
     model = _run_name(args, "transform")
-    create_model(_model_data(args, config), model, config, instance_type=args.instance_type)
+    create_model(
+        _model_data(args, config),
+        model,
+        config,
+        instance_type=args.instance_type,
+        environment=container_environment(args),
+    )
     run_transform(
         model,
         args.input,
@@ -244,7 +259,13 @@ def _transform_csv(args: argparse.Namespace) -> int:
     config = aws_config(args)
     input_uri = put_jsonl(tweets.texts, f"{base}/input/{args.csv.stem}.jsonl", config)
     print(f"staged: {input_uri} ({len(tweets):,} tweets)")
-    create_model(_model_data(args, config), run, config, instance_type=args.instance_type)
+    create_model(
+        _model_data(args, config),
+        run,
+        config,
+        instance_type=args.instance_type,
+        environment=container_environment(args),
+    )
     output_uri = f"{base}/output"
     run_transform(
         run,

@@ -9,8 +9,9 @@ Public API::
     put_jsonl(instances, "s3://bucket/key.jsonl", config); download(uri, path, config)
     run_training(TrainSpec(...), config) -> JobResult   (start_training + wait_for_job)
     model_artifact(job_name, config) -> "s3://.../model.tar.gz"
-    deploy(model_data, endpoint, config) -> Deployment; check_in_service; invoke; delete
-    create_model(model_data, name, config); run_transform(model, input, output, config)
+    deploy(model_data, endpoint, config, environment=None) -> Deployment; check_in_service; invoke; delete
+    create_model(model_data, name, config, environment=None); run_transform(model, input, output, config)
+    TFS_INTRA_OP_THREADS, TFS_INTER_OP_THREADS   # the TF Serving container's thread-pool variables
     read_transform_output(output_uri, input_key, config) -> predictions
     unique_name(prefix) -> "prefix-YYYYmmdd-HHMMSS-mmm"
 
@@ -33,7 +34,15 @@ from sagemaker_launcher.cli_tools import (
     run_main,
 )
 from sagemaker_launcher.config import DEFAULT_FRAMEWORK_VERSION, AwsConfig, check_role, parse_s3_uri
-from sagemaker_launcher.endpoints import Deployment, check_in_service, delete, deploy, invoke
+from sagemaker_launcher.endpoints import (
+    TFS_INTER_OP_THREADS,
+    TFS_INTRA_OP_THREADS,
+    Deployment,
+    check_in_service,
+    delete,
+    deploy,
+    invoke,
+)
 from sagemaker_launcher.errors import ConfigError, JobFailedError, LauncherError, NotFoundError
 from sagemaker_launcher.names import unique_name
 from sagemaker_launcher.staging import Staged, download, put_jsonl, stage
@@ -59,6 +68,8 @@ __all__ = [
     "DEFAULT_FRAMEWORK_VERSION",
     "EXIT_FAILED",
     "EXIT_USAGE",
+    "TFS_INTER_OP_THREADS",
+    "TFS_INTRA_OP_THREADS",
     "AwsConfig",
     "ConfigError",
     "Deployment",

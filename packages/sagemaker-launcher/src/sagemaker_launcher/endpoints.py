@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,10 @@ from sagemaker_launcher.errors import ConfigError, LauncherError, NotFoundError
 from sagemaker_launcher.names import unique_name
 
 TAG = "sagemaker-launcher:endpoint"
+# What SageMaker's TF Serving container passes on as tensorflow_model_server's
+# --tensorflow_intra_op_parallelism / --tensorflow_inter_op_parallelism (0: TensorFlow picks)
+TFS_INTRA_OP_THREADS = "SAGEMAKER_TFS_INTRA_OP_PARALLELISM"
+TFS_INTER_OP_THREADS = "SAGEMAKER_TFS_INTER_OP_PARALLELISM"
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,18 @@ def inference_image(region: str, framework_version: str, instance_type: str) -> 
     return uri
 
 
+def container(image: str, model_data: str, environment: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """A model's ``PrimaryContainer``: the image, the model, and the variables it gets (if any).
+
+    >>> container("img", "s3://b/m.tar.gz", {TFS_INTRA_OP_THREADS: "1"})["Environment"]
+    {'SAGEMAKER_TFS_INTRA_OP_PARALLELISM': '1'}
+    """
+    spec: dict[str, Any] = {"Image": image, "ModelDataUrl": model_data}
+    if environment:
+        spec["Environment"] = {str(key): str(value) for key, value in environment.items()}
+    return spec
+
+
 def _not_found(err: Exception) -> bool:
     code = getattr(err, "response", {}).get("Error", {}).get("Code", "")
     message = str(err)
@@ -64,8 +81,12 @@ def deploy(
     wait: bool = True,
     poll_s: float = 15.0,
     timeout_s: float = 3600.0,
+    environment: Mapping[str, str] | None = None,
 ) -> Deployment:
-    """Create (or switch) ``endpoint`` to serve ``model_data`` (``s3://.../model.tar.gz``)."""
+    """Create (or switch) ``endpoint`` to serve ``model_data`` (``s3://.../model.tar.gz``).
+
+    ``environment``: variables for the serving container, e.g. TF Serving's thread pools
+    (:data:`sagemaker_launcher.TFS_INTRA_OP_THREADS`)."""
     from botocore.exceptions import ClientError
 
     parse_s3_uri(model_data)
@@ -76,7 +97,7 @@ def deploy(
     tags = [{"Key": TAG, "Value": endpoint}]
     sm.create_model(
         ModelName=name,
-        PrimaryContainer={"Image": image, "ModelDataUrl": model_data},
+        PrimaryContainer=container(image, model_data, environment),
         ExecutionRoleArn=role,
         Tags=tags,
     )

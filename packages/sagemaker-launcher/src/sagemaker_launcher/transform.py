@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from sagemaker_launcher.config import DEFAULT_FRAMEWORK_VERSION, AwsConfig, parse_s3_uri
-from sagemaker_launcher.endpoints import inference_image
+from sagemaker_launcher.endpoints import container, inference_image
 from sagemaker_launcher.errors import JobFailedError, LauncherError
 from sagemaker_launcher.names import unique_name
 
@@ -29,14 +29,16 @@ def create_model(
     config: AwsConfig,
     framework_version: str = DEFAULT_FRAMEWORK_VERSION,
     instance_type: str = "ml.m5.large",
+    environment: Mapping[str, str] | None = None,
 ) -> str:
-    """A SageMaker Model for ``model_data`` (TF Serving image); returns its name."""
+    """A SageMaker Model for ``model_data`` (TF Serving image); returns its name.
+    ``environment``: variables for the container (as :func:`~sagemaker_launcher.deploy`)."""
     parse_s3_uri(model_data)
     sm = config.client("sagemaker")
     image = inference_image(config.region, framework_version, instance_type)
     sm.create_model(
         ModelName=name,
-        PrimaryContainer={"Image": image, "ModelDataUrl": model_data},
+        PrimaryContainer=container(image, model_data, environment),
         ExecutionRoleArn=config.need_role(),
     )
     return name
