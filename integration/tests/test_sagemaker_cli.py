@@ -176,6 +176,18 @@ def test_transform_a_csv_into_a_submission(
     assert container_environment(aws, "t1") == {"SAGEMAKER_TFS_INTRA_OP_PARALLELISM": "1"}
 
 
+def test_transform_from_s3_to_s3(aws: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["sagemaker", "transform", "--model-data", "s3://tweets-run/m/model.tar.gz",
+                 "--input", "s3://tweets-run/in/", "--output", "s3://tweets-run/out/", "--run-name", "t2",
+                 "--tf-threads", "2", "--role", TEST_ROLE, "--poll", "0.01"])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    sm = boto3.client("sagemaker", endpoint_url=aws, region_name="us-east-1")
+    job = sm.describe_transform_job(TransformJobName="t2")
+    assert job["ModelName"] == "t2" and job["TransformOutput"]["S3OutputPath"] == "s3://tweets-run/out/"
+    assert job["TransformInput"]["DataSource"]["S3DataSource"]["S3Uri"] == "s3://tweets-run/in/"
+    assert container_environment(aws, "t2") == {"SAGEMAKER_TFS_INTRA_OP_PARALLELISM": "2"}
+
+
 def test_tf_threads_reach_the_serving_container(aws: str, capsys: pytest.CaptureFixture[str]) -> None:
     deploy = ["sagemaker", "deploy", "--model-data", "s3://tweets-run/m/model.tar.gz", "--role", TEST_ROLE]
     assert main([*deploy, "--endpoint", "four", "--tf-threads", "4"]) == 0

@@ -204,7 +204,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 
 def cmd_transform(args: argparse.Namespace) -> int:
-    from sagemaker_launcher import ConfigError, create_model, run_transform
+    from sagemaker_launcher import ConfigError
 
     if bool(args.csv) == bool(args.input):
         raise ConfigError(
@@ -214,36 +214,30 @@ def cmd_transform(args: argparse.Namespace) -> int:
         return _transform_csv(args)
     if not args.output:
         raise ConfigError("--input needs --output s3://... for the results")
-    config = aws_config(args)
-    model = _run_name(args, "transform")
-    create_model(
-        _model_data(args, config),
-        model,
-        config,
-        instance_type=args.instance_type,
-        environment=container_environment(args),
-    )
-    run_transform(
-        model,
-        args.input,
-        args.output,
-        config,
-        instance_type=args.instance_type,
-        poll_s=args.poll,
-        job_name=model,
-    )
+    _model_and_transform(args, aws_config(args), _run_name(args, "transform"), args.input, args.output)
     return 0
+
+
+def _model_and_transform(args: argparse.Namespace, config: Any, name: str, source: str, output: str) -> None:
+    """Create the model ``name`` (the TF Serving container with ``--tf-threads``) and run the
+    Batch Transform job of that name from ``source`` to ``output``, waiting for it."""
+    from sagemaker_launcher import create_model, run_transform
+
+    model_data = _model_data(args, config)
+    environment = container_environment(args)
+    create_model(model_data, name, config, instance_type=args.instance_type, environment=environment)
+    run_transform(
+        name, source, output, config, instance_type=args.instance_type, poll_s=args.poll, job_name=name
+    )
 
 
 def _transform_csv(args: argparse.Namespace) -> int:
     """Stage the CSV's texts as JSON lines, run the job, wait, and write Kaggle's ``id,target``."""
     from sagemaker_launcher import (
         ConfigError,
-        create_model,
         parse_s3_uri,
         put_jsonl,
         read_transform_output,
-        run_transform,
     )
     from tweet_classifier.commands.paths import check_writable
     from tweet_classifier.commands.score import write_submission
@@ -259,23 +253,8 @@ def _transform_csv(args: argparse.Namespace) -> int:
     config = aws_config(args)
     input_uri = put_jsonl(tweets.texts, f"{base}/input/{args.csv.stem}.jsonl", config)
     print(f"staged: {input_uri} ({len(tweets):,} tweets)")
-    create_model(
-        _model_data(args, config),
-        run,
-        config,
-        instance_type=args.instance_type,
-        environment=container_environment(args),
-    )
     output_uri = f"{base}/output"
-    run_transform(
-        run,
-        f"{base}/input/",
-        output_uri,
-        config,
-        instance_type=args.instance_type,
-        poll_s=args.poll,
-        job_name=run,
-    )
+    _model_and_transform(args, config, run, f"{base}/input/", output_uri)
     predictions = read_transform_output(output_uri, input_uri, config, expected=len(tweets))
     labels = [int(p["label"]) if isinstance(p, dict) else int(p) for p in predictions]
     write_submission(args.out, tweets.ids, labels)
