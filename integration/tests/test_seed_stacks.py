@@ -87,3 +87,20 @@ def test_a_traced_graph_with_an_unknown_batch_unrolls_as_many_steps() -> None:
     graph = tf.function(layer, input_signature=[tf.TensorSpec([None, config.sequence_length, 8], tf.float32)])
     x = rng.normal(size=(5, config.sequence_length, 8)).astype(np.float32)
     np.testing.assert_allclose(graph(tf.constant(x)).numpy(), apart(stacks, finals, x), rtol=1e-5, atol=1e-5)
+
+
+def test_a_masked_input_is_taken_quietly_and_no_mask_goes_on() -> None:
+    """The GloVe lookup hands on a padding mask; the stacks' Conv1D ends it, and so does SeedStacks,
+    without Keras' warning that a layer destroys a mask (users would see it at every training)."""
+    import warnings
+
+    config = TrainConfig(lstm_seeds=2)
+    stacks, finals = stacks_with_random_weights(config, dim=4, rng=np.random.default_rng(3))
+    ids = np.zeros((3, config.sequence_length), np.int64)
+    ids[:, :5] = [1, 2, 3, 4, 5]  # the rest is padding
+    vectors = keras.layers.Embedding(10, 4, mask_zero=True)(ids)
+    assert getattr(vectors, "_keras_mask", None) is not None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = SeedStacks(stacks, finals)(vectors)
+    assert getattr(out, "_keras_mask", None) is None

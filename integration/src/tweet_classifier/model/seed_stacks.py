@@ -83,6 +83,12 @@ class SeedStacks(keras.layers.Layer):
     def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
         return (input_shape[0], 1)
 
+    def compute_mask(self, inputs: Any, mask: Any = None) -> None:
+        # The lookup's padding mask ends here, as at each stack's Conv1D. Defining this makes
+        # Keras count the layer as masking-aware, which spares users its warning that the mask
+        # is dropped.
+        return None
+
 
 def _conv(convs: list[Any], x: tf.Tensor) -> tf.Tensor:
     """Every stack's ``Conv1D`` (+ its activation) in one convolution with all their filters."""
