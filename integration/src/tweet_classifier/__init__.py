@@ -7,6 +7,7 @@ Public API::
 
     TrainConfig(...)                       # hyperparameters (CLI flags / SageMaker hyperparameters)
     read_tweets(path, labelled=True)       # CSV with errors naming file:line
+    resolve_label_conflicts(tweets, "drop")  # identical texts with both targets (train() applies it)
     train(tweets, vectors, model_dir, config) -> TrainResult   # exports model_dir/<N+1>/ atomically
     ExportedModel(path).predict(texts)     # load a version like a server does
     package_model(model, "model.tar.gz")   # SageMaker layout: 1/saved_model.pb
@@ -21,6 +22,7 @@ from typing import Any
 
 from tweet_classifier.config import TrainConfig
 from tweet_classifier.errors import DataError, ModelDirError, TweetClassifierError
+from tweet_classifier.label_conflicts import LabelConflicts, resolve_label_conflicts
 from tweet_classifier.report.metrics import BinaryMetrics, best_threshold, binary_metrics
 from tweet_classifier.tweets import Tweets, read_tweets, sample_csv
 
@@ -28,6 +30,7 @@ __all__ = [
     "BinaryMetrics",
     "DataError",
     "ExportedModel",
+    "LabelConflicts",
     "ModelDirError",
     "TrainConfig",
     "TrainResult",
@@ -37,6 +40,7 @@ __all__ = [
     "binary_metrics",
     "package_model",
     "read_tweets",
+    "resolve_label_conflicts",
     "sample_csv",
     "train",
 ]

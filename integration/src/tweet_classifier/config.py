@@ -17,6 +17,7 @@ from tweet_classifier.errors import ConfigError
 BALANCING = ("class-weight", "undersample", "oversample", "none")
 MODELS = ("hybrid", "lstm", "linear")
 POOLINGS = ("last", "max-mean")
+LABEL_CONFLICTS = ("keep", "majority", "drop")
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,12 @@ class TrainConfig:
         choices=BALANCING,
         help="how the classes are balanced for the LSTMs (rebalance's strategies)",
     )
+    label_conflicts: str = option(
+        "keep",
+        choices=LABEL_CONFLICTS,
+        help="identical training texts with both targets: keep every row (best in repeated CV), "
+        "majority (relabel them to their majority, drop ties) or drop them",
+    )
     valid_size: float = option(0.1, help="share of the tweets held out for validation and early stopping")
     patience: int = option(2, help="epochs without a better validation loss before stopping")
     vocab_top_n: int = option(
@@ -105,6 +112,11 @@ class TrainConfig:
             ("epochs", self.epochs >= 1, ">= 1"),
             ("batch_size", self.batch_size >= 1, ">= 1"),
             ("balance", self.balance in BALANCING, f"one of {', '.join(BALANCING)}"),
+            (
+                "label_conflicts",
+                self.label_conflicts in LABEL_CONFLICTS,
+                f"one of {', '.join(LABEL_CONFLICTS)}",
+            ),
             ("valid_size", 0 < self.valid_size < 1, "in (0, 1)"),
             ("patience", self.patience >= 0, ">= 0"),
             ("vocab_top_n", self.vocab_top_n >= 0, ">= 0"),

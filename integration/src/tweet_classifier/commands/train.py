@@ -9,6 +9,7 @@ from typing import Any
 
 from tweet_classifier.commands.vector_files import load_vectors
 from tweet_classifier.config import TrainConfig
+from tweet_classifier.label_conflicts import label_conflicts_note
 from tweet_classifier.tensorflow_start import start_tensorflow
 from tweet_classifier.tweets import check_labels, read_tweets, sample_csv
 
@@ -30,6 +31,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     tweets = read_tweets(train_csv, labelled=True)
     check_labels(tweets, config.min_tweets_per_class)  # before the vectors load and TensorFlow starts
     print(f"training data: {train_csv} ({len(tweets):,} tweets, {sum(tweets.targets or [])} disasters)")
+    note = label_conflicts_note(tweets, config.label_conflicts)
+    if note:
+        print(note)
     vectors = load_vectors(args.vectors)
     start_tensorflow()
     from tweet_classifier.training import train

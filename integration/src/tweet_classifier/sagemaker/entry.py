@@ -110,6 +110,7 @@ def run(argv: Sequence[str], environ: Mapping[str, str]) -> int:
 
         # Created before any other TF work, as the strategy requires.
         strategy = tf.distribute.MultiWorkerMirroredStrategy()
+    from tweet_classifier.label_conflicts import label_conflicts_note
     from tweet_classifier.training import train
     from tweet_classifier.tweets import read_tweets
 
@@ -120,6 +121,9 @@ def run(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     print(
         f"host {env.current_host} ({env.rank + 1}/{len(env.hosts)}), {len(tweets)} tweets, vectors {vectors}"
     )
+    note = label_conflicts_note(tweets, config.label_conflicts)
+    if note:
+        print(note)
     result = train(
         tweets, vectors, env.model_dir, config, strategy=strategy, is_chief=env.is_chief, verbose=2
     )

@@ -49,3 +49,4 @@ class TrainResult:
     valid_probability: Any = None  # and the model's probabilities for them
     train_rows: int = 0  # the rows the model was fitted on, after balancing
     threshold_tweets: int = 0  # the tweets the threshold was chosen on (too few: 0.5 was kept)
+    label_conflicts: Any = None  # the LabelConflicts found and resolved before training

@@ -11,6 +11,7 @@ from tweet_classifier.artifacts.export import export_serving_model
 from tweet_classifier.artifacts.exported_model import Signatures
 from tweet_classifier.artifacts.versions import check_model_base, write_version
 from tweet_classifier.config import TrainConfig
+from tweet_classifier.label_conflicts import resolve_label_conflicts
 from tweet_classifier.report import write_report
 from tweet_classifier.training.inputs import Lookups, build_lookups, split_tweets
 from tweet_classifier.training.linear_member import LinearMember, fit_linear_member, linear_evaluation
@@ -37,8 +38,8 @@ def train(
     ``linear``: n-gram TF-IDF logistic regression, threshold from its out-of-fold scores.
     ``lstm``: the recurrent model alone, early stopping and threshold on the validation split.
     ``hybrid``: the LSTM learns a correction of the linear member's out-of-fold logit; the
-    threshold comes from the linear member's out-of-fold scores of every tweet.
-
+    threshold comes from the linear member's out-of-fold scores of every tweet. Identical
+    texts with both targets are first kept, relabelled or dropped (``config.label_conflicts``).
     ``vectors``: a :class:`glove_lookup.WordVectors` or anything ``WordVectors.load`` takes.
     ``model_dir=None`` trains and evaluates without exporting.
     """
@@ -48,7 +49,8 @@ def train(
         check_model_base(model_dir)  # fail before spending minutes on training
     started = time.perf_counter()
     keras.utils.set_random_seed(config.seed)
-    split = split_tweets(tweets, config)
+    resolved, conflicts = resolve_label_conflicts(tweets, config.label_conflicts)
+    split = split_tweets(resolved, config)
     lookups = build_lookups(vectors, split.train, config, strategy)
     linear = fit_linear_member(split, lookups, config) if config.model != "lstm" else None
     linear_s = time.perf_counter() - started
@@ -56,13 +58,12 @@ def train(
         evaluation = linear_evaluation(linear, lookups, split)
     else:
         evaluation = fit_recurrent(split, lookups, linear, config, strategy=strategy, verbose=verbose)
-    members = {"linear": linear.summary()} if linear else {}
-    members.update(evaluation.notes)
+    members = {**({"linear": linear.summary()} if linear else {}), **evaluation.notes}
     sizes = _raw_sizes(lookups, linear)
     vocabulary_size = len(lookups.vectors) if lookups.vectors is not None else 0
-    metadata = _metadata(tweets, config, evaluation, vocabulary_size)
+    metadata = _metadata(tweets, config, evaluation, vocabulary_size)  # of the file as given
     timings = {"linear_s": linear_s, **evaluation.timings}
-    report = {"members": members, **sizes, **metadata}
+    report = {"members": members, "label_conflicts": conflicts.to_dict(), **sizes, **metadata}
     version_dir = None
     if model_dir is not None:
         version_dir, written = _export(model_dir, evaluation, metadata, report, timings, started, is_chief)
@@ -80,6 +81,7 @@ def train(
         evaluation.probability,
         evaluation.train_rows,
         evaluation.threshold_tweets,
+        conflicts,
     )
 
 
