@@ -78,7 +78,7 @@ def test_the_line_says_what_was_found_and_done() -> None:
         "t.csv: 2 texts appear with both targets (5 rows); all kept (--label-conflicts keep)"
     )
     assert resolve_label_conflicts(tweets, "majority")[1].describe() == (
-        "t.csv: 2 texts appear with both targets (5 rows); 1 row relabelled to its majority, "
+        "t.csv: 2 texts appear with both targets (5 rows); 1 row relabelled to the majority target, "
         "2 rows dropped (--label-conflicts majority)"
     )
     assert (

@@ -32,7 +32,7 @@ class LabelConflicts:
     >>> kept.targets, conflicts.relabelled, conflicts.dropped
     ([1, 1, 1, 0], 1, 0)
     >>> print(conflicts.describe())  # doctest: +NORMALIZE_WHITESPACE
-    t.csv: 1 text appears with both targets (3 rows); 1 row relabelled to its majority
+    t.csv: 1 text appears with both targets (3 rows); 1 row relabelled to the majority target
     (--label-conflicts majority)
     """
 
@@ -54,7 +54,7 @@ class LabelConflicts:
         else:
             parts = []
             if self.relabelled:
-                parts.append(f"{_rows(self.relabelled)} relabelled to its majority")
+                parts.append(f"{_rows(self.relabelled)} relabelled to the majority target")
             if self.dropped:
                 parts.append(f"{_rows(self.dropped)} dropped")
             done = ", ".join(parts) or "nothing changed"
