@@ -82,8 +82,8 @@ class TrainConfig:
     label_conflicts: str = option(
         "keep",
         choices=LABEL_CONFLICTS,
-        help="identical training texts with both targets: keep every row (best in repeated CV), "
-        "majority (relabel them to their majority, drop ties) or drop them",
+        help="identical training texts with both targets: keep every row, majority (relabel them "
+        "to their majority, drop ties) or drop them; the latter two did not help in repeated CV",
     )
     valid_size: float = option(0.1, help="share of the tweets held out for validation and early stopping")
     patience: int = option(2, help="epochs without a better validation loss before stopping")

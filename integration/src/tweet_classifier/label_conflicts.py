@@ -3,8 +3,8 @@
 Kaggle's ``train.csv`` holds 18 texts that appear 55 times with both targets. The policies
 (``TrainConfig.label_conflicts``):
 
-- ``keep`` (the default): train on every row as it is. Measured best: relabelling or dropping
-  did not help in repeated CV (BENCHMARKS.md), because unseen tweets carry the same noise.
+- ``keep`` (the default): train on every row as it is. Relabelling or dropping did not help
+  in repeated CV on Kaggle's data (BENCHMARKS.md).
 - ``majority``: every row of such a text gets the target most of its rows have; a text with
   as many rows of each target has all its rows dropped.
 - ``drop``: every row of such a text is dropped.
@@ -95,7 +95,7 @@ def resolve_label_conflicts(tweets: Tweets, policy: str) -> tuple[Tweets, LabelC
     majority = {text: _majority(r) if policy == "majority" else None for text, r in conflicting.items()}
     keep, targets = [], []
     for i, (text, target) in enumerate(zip(tweets.texts, tweets.targets, strict=True)):
-        label = majority.get(text, target) if text in conflicting else target
+        label = majority[text] if text in conflicting else target
         if label is not None:
             keep.append(i)
             targets.append(label)
