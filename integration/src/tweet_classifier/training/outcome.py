@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from tweet_classifier.label_conflicts import LabelConflicts
 from tweet_classifier.report.metrics import BinaryMetrics
 
 
@@ -49,4 +50,4 @@ class TrainResult:
     valid_probability: Any = None  # and the model's probabilities for them
     train_rows: int = 0  # the rows the model was fitted on, after balancing
     threshold_tweets: int = 0  # the tweets the threshold was chosen on (too few: 0.5 was kept)
-    label_conflicts: Any = None  # the LabelConflicts found and resolved before training
+    label_conflicts: LabelConflicts | None = None  # found in the tweets and resolved before training
