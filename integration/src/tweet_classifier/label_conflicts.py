@@ -93,13 +93,13 @@ def resolve_label_conflicts(tweets: Tweets, policy: str) -> tuple[Tweets, LabelC
     if policy == "keep" or not conflicting:
         return tweets, found
     majority = {text: _majority(r) if policy == "majority" else None for text, r in conflicting.items()}
-    keep, targets = [], []
+    keep, targets, relabelled = [], [], 0
     for i, (text, target) in enumerate(zip(tweets.texts, tweets.targets, strict=True)):
         label = majority[text] if text in conflicting else target
         if label is not None:
             keep.append(i)
             targets.append(label)
-    relabelled = sum(1 for i, t in zip(keep, targets, strict=True) if tweets.targets[i] != t)
+            relabelled += label != target
     resolved = replace(
         tweets,
         ids=[tweets.ids[i] for i in keep],

@@ -35,11 +35,11 @@ def train(
 ) -> TrainResult:
     """Train the ``config.model`` members, choose the threshold, export ``model_dir/<N+1>`` (chief only).
 
+    Identical texts with both targets are first kept, relabelled or dropped (``config.label_conflicts``).
     ``linear``: n-gram TF-IDF logistic regression, threshold from its out-of-fold scores.
     ``lstm``: the recurrent model alone, early stopping and threshold on the validation split.
     ``hybrid``: the LSTM learns a correction of the linear member's out-of-fold logit; the
-    threshold comes from the linear member's out-of-fold scores of every tweet. Identical
-    texts with both targets are first kept, relabelled or dropped (``config.label_conflicts``).
+    threshold comes from the linear member's out-of-fold scores of every tweet.
     ``vectors``: a :class:`glove_lookup.WordVectors` or anything ``WordVectors.load`` takes.
     ``model_dir=None`` trains and evaluates without exporting.
     """
