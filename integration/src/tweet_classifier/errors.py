@@ -22,6 +22,10 @@ class DataError(TweetClassifierError, ValueError):
     """A CSV file is missing, unreadable or malformed; the message names file, line and column."""
 
 
+class TeacherError(TweetClassifierError, ValueError):
+    """The teacher's files are missing, corrupt or of a shape it cannot load; the message says which."""
+
+
 class ModelDirError(TweetClassifierError, ValueError):
     """A model directory is not what was expected (not a model base, no version, ...)."""
 

@@ -101,3 +101,28 @@ def test_fitted_probabilities_equal_logistic_regression(source: str) -> None:
     in_graph = tf.sigmoid(fit.layer(tf.constant(texts[cut:]))).numpy().reshape(-1)
     np.testing.assert_allclose(in_graph, expected, atol=1e-4)
     np.testing.assert_allclose(fit.probability(texts[cut:]), expected, atol=1e-4)
+
+
+def test_soft_targets_solve_the_weighted_cross_entropy() -> None:
+    """At solve_soft's answer the objective's gradient vanishes: C * X'(p - t) + w = 0 and
+    sum(p - t) = 0 (the intercept is not penalised); 0/1 targets give solve's answer."""
+    from scipy.sparse import random as sparse_random
+
+    from ngram_tfidf import solve, solve_soft
+
+    rng = np.random.default_rng(0)
+    x = sparse_random(80, 12, density=0.3, random_state=0, format="csr")
+    targets = rng.uniform(0, 1, 80)
+    c = 3.0
+    w, b = solve_soft(x, targets, c)
+    hard = (targets > 0.5).astype(float)
+
+    def gradient(w: np.ndarray, b: float) -> np.ndarray:
+        p = 1 / (1 + np.exp(-(x @ w + b)))
+        return np.append(c * (x.T @ (p - targets)) + w, (p - targets).sum())
+
+    assert np.abs(gradient(w, b)).max() < 0.02  # the solver's tolerance
+    assert np.abs(gradient(*solve(x, hard.astype(int), c))).max() > 1  # the hard labels' answer is not
+    np.testing.assert_allclose(solve_soft(x, hard, c)[0], solve(x, hard.astype(int), c)[0])
+    with pytest.raises(ValueError, match=r"in \[0, 1\]"):
+        solve_soft(x, targets + 1, c)

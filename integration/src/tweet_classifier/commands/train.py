@@ -27,6 +27,10 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     config = TrainConfig.from_namespace(args)
     check_model_base(args.model_dir)  # fail before reading data, vectors or starting TensorFlow
+    if config.teacher:
+        from tweet_classifier.teacher.files import check_teacher
+
+        check_teacher(config.teacher)
     train_csv = args.train_csv or sample_csv()
     tweets = read_tweets(train_csv, labelled=True)
     check_labels(tweets, config.min_tweets_per_class)  # before the vectors load and TensorFlow starts
@@ -89,3 +93,10 @@ def _print_training(result: Any, config: TrainConfig) -> None:
             parts.append(f"{result.sizes['ngrams_raw_bytes'] / 1e6:.1f} MB of n-gram vocabulary")
         print(f"size:   {export_mb:.1f} MB exported for {', '.join(parts)}")
     print(f"time:   {result.timings.get('total_s', 0):.1f} s")
+    distillation = result.members.get("distillation")
+    if distillation:
+        print(
+            f"teacher: {config.teacher}, {result.timings.get('teacher_s', 0):.0f} s of that "
+            f"(fine-tuning and labelling, or read from the cache); {distillation['copies']:,} augmented "
+            "copies labelled"
+        )

@@ -25,7 +25,7 @@ from tweet_classifier.model.explain import (
     lookup_of,
     oov_share_function,
 )
-from tweet_classifier.model.linear import LinearFit, fit_linear, fold_ids
+from tweet_classifier.model.linear import LinearFit, SoftRows, fit_linear, fold_ids
 from tweet_classifier.model.pooling import MaxMeanPool
 from tweet_classifier.model.seed_stacks import SeedStacks
 from tweet_classifier.model.text_model import (
@@ -47,6 +47,7 @@ __all__ = [
     "LinearFit",
     "MaxMeanPool",
     "SeedStacks",
+    "SoftRows",
     "blend_heads",
     "build_models",
     "explain_function",

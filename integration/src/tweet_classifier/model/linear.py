@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ngram_tfidf import GramCounts, NgramTfidf, NgramVocabulary, solve, tfidf_matrix
+from ngram_tfidf import GramCounts, NgramTfidf, NgramVocabulary, solve_soft, tfidf_matrix
 from tweet_classifier.report.metrics import tuned_threshold
 
 
@@ -30,6 +30,7 @@ class LinearFit:
     oof_logit: np.ndarray  # float64 [texts]: each text scored by a model that did not see it
     oof_threshold: float  # best F1 threshold on the out-of-fold probabilities (0.5 on too few tweets)
     vector_coef: np.ndarray | None = None  # weights of the pooled word vectors, if used
+    soft_oof_logit: np.ndarray | None = None  # distillation: each soft copy scored out of fold
 
     @property
     def oof_probability(self) -> np.ndarray:
@@ -76,6 +77,21 @@ def fold_ids(y: np.ndarray, folds: int, seed: int) -> np.ndarray:
     return ids
 
 
+@dataclass(frozen=True)
+class SoftRows:
+    """Distillation's extra rows for the linear member: augmented copies of the training texts with
+    a teacher's P(label 1), and the soft targets of the texts themselves.
+
+    ``source[i]``: the training text copy ``i`` came from; a copy goes in its source's fold.
+    """
+
+    texts: list[str]
+    targets: np.ndarray  # float [copies]
+    source: np.ndarray  # int [copies]
+    original_targets: np.ndarray  # float [texts]: the texts' own targets (gold mixed with the teacher)
+    vectors: np.ndarray | None = None  # the copies' pooled word vectors, when the member uses them
+
+
 def fit_linear(
     texts: list[str],
     y: np.ndarray,
@@ -85,33 +101,70 @@ def fit_linear(
     seed: int = 0,
     counts: GramCounts | None = None,
     vectors: np.ndarray | None = None,
+    soft: SoftRows | None = None,
 ) -> LinearFit:
     """Fit on all ``texts``; score each text out-of-fold with ``folds`` (>= 2) models fitted without it.
 
     ``vectors``: float ``[texts, k]`` pooled word vectors, appended to each text's TF-IDF.
+    ``soft``: distillation: the copies join the training rows (each in its source's fold), every
+    row learns a soft target, and :attr:`LinearFit.soft_oof_logit` scores each copy out of fold.
+    The threshold is chosen on the texts' out-of-fold scores against their 0/1 labels ``y``.
     """
     if folds < 2:
         raise ValueError(f"folds must be >= 2, got {folds}")
     y = np.asarray(y, np.int64)
-    counts = counts if counts is not None else GramCounts.of(texts)
-    oof = np.zeros(len(y), np.float64)
+    rows = _Rows.of(texts, y, counts, vectors, soft)
     fold = fold_ids(y, folds, seed)
+    row_fold = np.concatenate([fold, fold[soft.source]]) if soft is not None else fold
+    oof = np.zeros(len(row_fold), np.float64)
     for k in range(folds):
-        inside, outside = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
-        train_counts = counts.subset(inside)
-        vocabulary = NgramVocabulary.fit(train_counts)
-        coef, intercept = solve(_with(tfidf_matrix(train_counts, vocabulary), vectors, inside), y[inside], c)
-        oof[outside] = (
-            _with(tfidf_matrix(counts.subset(outside), vocabulary), vectors, outside) @ coef + intercept
-        )
-    vocabulary = NgramVocabulary.fit(counts)
-    coef, intercept = solve(_with(tfidf_matrix(counts, vocabulary), vectors, None), y, c)
+        inside, outside = np.flatnonzero(row_fold != k), np.flatnonzero(row_fold == k)
+        vocabulary = NgramVocabulary.fit(rows.counts.subset(inside))
+        coef, intercept = rows.solve(inside, vocabulary, c)
+        oof[outside] = rows.matrix(outside, vocabulary) @ coef + intercept
+    everything = np.arange(len(row_fold))
+    vocabulary = NgramVocabulary.fit(rows.counts)
+    coef, intercept = rows.solve(everything, vocabulary, c)
     vector_coef = None
     if vectors is not None:
         coef, vector_coef = coef[: len(vocabulary)], coef[len(vocabulary) :]
     layer = NgramTfidf(vocabulary, weights=coef, bias=intercept, name="linear")
-    threshold = tuned_threshold(y, _probability(oof))
-    return LinearFit(layer, vocabulary, coef, intercept, oof, threshold, vector_coef)
+    threshold = tuned_threshold(y, _probability(oof[: len(y)]))
+    soft_oof = oof[len(y) :] if soft is not None else None
+    return LinearFit(layer, vocabulary, coef, intercept, oof[: len(y)], threshold, vector_coef, soft_oof)
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """Every training row of the linear member: the texts, then any soft copies."""
+
+    counts: GramCounts
+    targets: np.ndarray  # 0/1, or soft targets with distillation
+    vectors: np.ndarray | None
+
+    @classmethod
+    def of(
+        cls,
+        texts: list[str],
+        y: np.ndarray,
+        counts: GramCounts | None,
+        vectors: np.ndarray | None,
+        soft: SoftRows | None,
+    ) -> _Rows:
+        if soft is None:
+            return cls(counts if counts is not None else GramCounts.of(texts), y, vectors)
+        if vectors is not None and soft.vectors is None:
+            raise ValueError("the member uses pooled vectors: the soft rows need theirs too")
+        every = GramCounts.of([*texts, *soft.texts])
+        targets = np.concatenate([soft.original_targets, soft.targets]).astype(np.float64)
+        both = None if vectors is None else np.concatenate([vectors, soft.vectors])
+        return cls(every, targets, both)
+
+    def matrix(self, rows: np.ndarray, vocabulary: NgramVocabulary) -> Any:
+        return _with(tfidf_matrix(self.counts.subset(rows), vocabulary), self.vectors, rows)
+
+    def solve(self, rows: np.ndarray, vocabulary: NgramVocabulary, c: float) -> tuple[np.ndarray, float]:
+        return solve_soft(self.matrix(rows, vocabulary), self.targets[rows], c)
 
 
 def _with(tfidf: Any, vectors: np.ndarray | None, rows: np.ndarray | None) -> Any:

@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 
 from tweet_classifier.config import TrainConfig
-from tweet_classifier.model.linear import LinearFit, fit_linear
+from tweet_classifier.distillation.transfer import TransferSet
+from tweet_classifier.model.linear import LinearFit, SoftRows, fit_linear
 from tweet_classifier.report.metrics import BinaryMetrics, binary_metrics
-from tweet_classifier.training.inputs import Lookups, Split, pooled_vectors
+from tweet_classifier.training.inputs import Lookups, Split, pooled_vectors, standardized
 from tweet_classifier.training.outcome import Evaluation
 
 
@@ -42,13 +43,26 @@ class LinearMember:
         )
 
 
-def fit_linear_member(split: Split, lookups: Lookups, config: TrainConfig) -> LinearMember:
+def fit_linear_member(
+    split: Split, lookups: Lookups, config: TrainConfig, transfer: TransferSet | None = None
+) -> LinearMember:
+    """Fit on every tweet (and, with a teacher, on its soft targets and augmented copies)."""
     texts = list(split.frame["text"])
     y = split.frame["target"].to_numpy()
-    vectors = None
+    vectors = soft = None
     if config.uses_linear_vectors:
         vectors = pooled_vectors(lookups.for_linear, lookups.token_ids(split.frame["standardized"]))
-    fit = fit_linear(texts, y, c=config.linear_c, folds=config.folds, seed=config.seed, vectors=vectors)
+    if transfer is not None:
+        copy_vectors = None
+        if vectors is not None:
+            copies = pd.Series(standardized(transfer.texts))
+            copy_vectors = pooled_vectors(lookups.for_linear, lookups.token_ids(copies))
+        soft = SoftRows(
+            transfer.texts, transfer.targets, transfer.source, transfer.original_targets, copy_vectors
+        )
+    fit = fit_linear(
+        texts, y, c=config.linear_c, folds=config.folds, seed=config.seed, vectors=vectors, soft=soft
+    )
     return LinearMember(fit, binary_metrics(y, fit.oof_probability, fit.oof_threshold))
 
 

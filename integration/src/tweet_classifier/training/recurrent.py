@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from tweet_classifier.config import TrainConfig
+from tweet_classifier.distillation.transfer import TransferSet
 from tweet_classifier.report.metrics import best_threshold, binary_metrics, tuned_threshold
 from tweet_classifier.training.inputs import Lookups, Split, balance, strategy_scope
 from tweet_classifier.training.linear_member import LinearMember
@@ -24,16 +25,18 @@ def fit_recurrent(
     *,
     strategy: Any = None,
     verbose: int | None = None,
+    transfer: TransferSet | None = None,
 ) -> Evaluation:
     """Train the LSTM stacks with early stopping on the validation split; evaluate them there.
 
     With ``linear`` (the hybrid), they learn a correction of its out-of-fold logit and the
     threshold is the linear member's, chosen out of fold on every tweet (not on ~10%).
+    A ``transfer`` set (hybrid only) adds soft targets and augmented copies; validation stays gold.
     """
     started = time.perf_counter()
     if linear is not None:
         split = linear.with_offsets(split)
-    train_frame, weights = (split.train, None) if linear else balance(split.train, config)
+    train_frame, weights = _training_rows(split, linear, transfer, config)
     ids_model, text_model, hasher = _compiled_models(lookups, linear, config, strategy)
     heads = config.lstm_seeds if strategy is None else 1  # fit_distributed spreads y itself
     train_x, valid_x = (_features(part, lookups, hasher, linear) for part in (train_frame, split.valid))
@@ -104,6 +107,40 @@ def _features(part: pd.DataFrame, lookups: Lookups, hasher: Any, linear: LinearM
     if linear is not None:
         inputs.append(part["offset"].to_numpy(np.float32).reshape(-1, 1))
     return inputs[0] if len(inputs) == 1 else tuple(inputs)
+
+
+def _training_rows(
+    split: Split, linear: LinearMember | None, transfer: TransferSet | None, config: TrainConfig
+) -> tuple[pd.DataFrame, dict[int, float] | None]:
+    """The rows the LSTMs learn from and their class weights: the hybrid's training tweets as
+    they are (with their copies, given a transfer set); the LSTMs alone rebalanced."""
+    if linear is None:
+        return balance(split.train, config)
+    if transfer is None:
+        return split.train, None
+    return _with_copies(split.train, transfer, linear), None
+
+
+def _with_copies(train: pd.DataFrame, transfer: TransferSet, linear: LinearMember) -> pd.DataFrame:
+    """The training rows with their soft targets, then the copies of them with their teacher
+    targets and out-of-fold linear logits (``transfer.source`` indexes ``Split.frame``)."""
+    from tweet_classifier.training.inputs import standardized
+
+    soft = train.assign(target=transfer.original_targets[train.index.to_numpy()])
+    keep = np.isin(transfer.source, train.index.to_numpy())
+    texts = [t for t, k in zip(transfer.texts, keep, strict=True) if k]
+    offsets = linear.fit.soft_oof_logit
+    if offsets is None:
+        raise ValueError("the linear member was fitted without the transfer set's copies")
+    copies = pd.DataFrame(
+        {
+            "text": texts,
+            "standardized": standardized(texts),
+            "target": transfer.targets[keep],
+            "offset": offsets[keep],
+        }
+    )
+    return pd.concat([soft, copies], ignore_index=True)
 
 
 def _per_head(y: np.ndarray, heads: int) -> np.ndarray:

@@ -11,9 +11,10 @@ from tweet_classifier.artifacts.export import export_serving_model
 from tweet_classifier.artifacts.exported_model import Signatures
 from tweet_classifier.artifacts.versions import check_model_base, write_version
 from tweet_classifier.config import TrainConfig
+from tweet_classifier.distillation.transfer import TransferSet
 from tweet_classifier.label_conflicts import resolve_label_conflicts
 from tweet_classifier.report import write_report
-from tweet_classifier.training.inputs import Lookups, build_lookups, split_tweets
+from tweet_classifier.training.inputs import Lookups, Split, build_lookups, split_tweets
 from tweet_classifier.training.linear_member import LinearMember, fit_linear_member, linear_evaluation
 from tweet_classifier.training.outcome import Evaluation, TrainResult
 from tweet_classifier.training.recurrent import fit_recurrent
@@ -40,6 +41,8 @@ def train(
     ``lstm``: the recurrent model alone, early stopping and threshold on the validation split.
     ``hybrid``: the LSTM learns a correction of the linear member's out-of-fold logit; the
     threshold comes from the linear member's out-of-fold scores of every tweet.
+    With ``config.teacher`` the teacher is fine-tuned (or read from its cache) first, and the
+    members learn its soft targets on the tweets and their augmented copies beside the gold labels.
     ``vectors``: a :class:`glove_lookup.WordVectors` or anything ``WordVectors.load`` takes.
     ``model_dir=None`` trains and evaluates without exporting.
     """
@@ -52,17 +55,14 @@ def train(
     resolved, conflicts = resolve_label_conflicts(tweets, config.label_conflicts)
     split = split_tweets(resolved, config)
     lookups = build_lookups(vectors, split.train, config, strategy)
-    linear = fit_linear_member(split, lookups, config) if config.model != "lstm" else None
-    linear_s = time.perf_counter() - started
-    if linear is not None and config.model == "linear":
-        evaluation = linear_evaluation(linear, lookups, split)
-    else:
-        evaluation = fit_recurrent(split, lookups, linear, config, strategy=strategy, verbose=verbose)
+    transfer, teacher_s = _transfer_set(split, lookups, config, verbose)
+    linear, evaluation, linear_s = _fit_members(split, lookups, transfer, config, strategy, verbose)
     members = {**({"linear": linear.summary()} if linear else {}), **evaluation.notes}
+    members.update({"distillation": transfer.summary()} if transfer else {})
     sizes = _raw_sizes(lookups, linear)
     vocabulary_size = len(lookups.vectors) if lookups.vectors is not None else 0
     metadata = _metadata(tweets, config, evaluation, vocabulary_size)  # of the file as given
-    timings = {"linear_s": linear_s, **evaluation.timings}
+    timings = {"linear_s": linear_s, **evaluation.timings, **({"teacher_s": teacher_s} if transfer else {})}
     report = {"members": members, "label_conflicts": conflicts.to_dict(), **sizes, **metadata}
     version_dir = None
     if model_dir is not None:
@@ -83,6 +83,42 @@ def train(
         evaluation.threshold_tweets,
         conflicts,
     )
+
+
+def _fit_members(
+    split: Split,
+    lookups: Lookups,
+    transfer: TransferSet | None,
+    config: TrainConfig,
+    strategy: Any,
+    verbose: int | None,
+) -> tuple[LinearMember | None, Evaluation, float]:
+    """The linear member (if any), the evaluated model, and the linear member's seconds."""
+    started = time.perf_counter()
+    linear = fit_linear_member(split, lookups, config, transfer) if config.model != "lstm" else None
+    linear_s = time.perf_counter() - started
+    if linear is not None and config.model == "linear":
+        return linear, linear_evaluation(linear, lookups, split), linear_s
+    evaluation = fit_recurrent(
+        split, lookups, linear, config, strategy=strategy, verbose=verbose, transfer=transfer
+    )
+    return linear, evaluation, linear_s
+
+
+def _transfer_set(
+    split: Split, lookups: Lookups, config: TrainConfig, verbose: int | None
+) -> tuple[TransferSet | None, float]:
+    """The teacher's soft targets for every tweet of ``split.frame`` and their copies (``None``
+    without a teacher), and the seconds it took (fine-tuning and labelling, or the cache)."""
+    if not config.teacher:
+        return None, 0.0
+    from tweet_classifier.distillation.transfer import build_transfer_set
+
+    started = time.perf_counter()
+    frame = split.frame
+    texts, labels = list(frame["text"]), frame["target"].to_numpy()
+    transfer = build_transfer_set(texts, labels, lookups.vectors, config, verbose)
+    return transfer, time.perf_counter() - started
 
 
 def _metadata(

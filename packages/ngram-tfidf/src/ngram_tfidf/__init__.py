@@ -7,6 +7,7 @@ Public API::
     GramCounts.of(texts)                              # every text's n-gram counts (same TF ops)
     NgramVocabulary.fit(counts, char_min_df, word_min_df)   # the kept n-grams and their IDF
     tfidf_matrix(counts, vocabulary), tfidf_features(texts, vocabulary)   # scipy CSR, what a solver fits
+    solve(features, y, c), solve_soft(features, targets, c)   # L2 logistic regression, 0/1 or soft targets
     clean(texts), ngram_keys(texts)                   # the light cleaning and the 62-bit n-gram keys
     ngram_logits_without_word(layer, words, rows, position)   # exact leave-one-word-out logits
     each_word(words), texts_without_word(words, rows, position)   # the variants it scores
@@ -17,7 +18,7 @@ Only core TF ops, so a model using these layers loads in TF Serving without this
 """
 
 from ngram_tfidf.counts import GramCounts, NgramVocabulary, tfidf_matrix
-from ngram_tfidf.fitting import TfidfLogit, fit_logistic, solve, tfidf_features
+from ngram_tfidf.fitting import TfidfLogit, fit_logistic, solve, solve_soft, tfidf_features
 from ngram_tfidf.hashed import HashedNgrams
 from ngram_tfidf.keys import (
     CHAR_NGRAMS,
@@ -58,6 +59,7 @@ __all__ = [
     "ngram_logits_without_word",
     "other_words",
     "solve",
+    "solve_soft",
     "texts_without_word",
     "tfidf_features",
     "tfidf_matrix",

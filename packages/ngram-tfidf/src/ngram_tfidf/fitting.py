@@ -29,6 +29,35 @@ def solve(features: Any, y: Any, c: float) -> tuple[np.ndarray, float]:
     return model.coef_[0].astype(np.float64), float(model.intercept_[0])
 
 
+def solve_soft(features: Any, targets: Any, c: float) -> tuple[np.ndarray, float]:
+    """Like :func:`solve`, for soft targets: P(label 1) in [0, 1] per row (a teacher's, say).
+
+    Minimises ``C * sum(cross_entropy(target, p)) + |w|^2 / 2``, the objective :func:`solve`
+    minimises for 0/1 targets: each row enters twice, as label 1 weighted by its target and as
+    label 0 weighted by one minus it. 0/1 targets give :func:`solve`'s answer.
+
+    >>> import numpy as np
+    >>> x = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [0.0, 0.0]])
+    >>> w, b = solve_soft(x, [0.9, 0.1, 0.6, 0.5], c=1.0)
+    >>> bool(w[0] > 0 > w[1])
+    True
+    """
+    from scipy.sparse import issparse, vstack
+    from sklearn.linear_model import LogisticRegression
+
+    t = np.asarray(targets, np.float64)
+    if t.min() < 0 or t.max() > 1:
+        raise ValueError("soft targets must be in [0, 1]")
+    if np.isin(t, (0.0, 1.0)).all():
+        return solve(features, t.astype(np.int64), c)
+    both = vstack([features, features], format="csr") if issparse(features) else np.vstack([features] * 2)
+    labels = np.concatenate([np.ones(len(t), np.int64), np.zeros(len(t), np.int64)])
+    weights = np.concatenate([t, 1 - t])
+    keep = weights > 0
+    model = LogisticRegression(C=c, max_iter=1000).fit(both[keep], labels[keep], sample_weight=weights[keep])
+    return model.coef_[0].astype(np.float64), float(model.intercept_[0])
+
+
 @dataclass(frozen=True)
 class TfidfLogit:
     """A logistic regression over n-gram TF-IDF, fitted by :func:`fit_logistic`.

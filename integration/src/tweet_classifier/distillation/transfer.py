@@ -1,0 +1,71 @@
+"""The transfer set: what the student learns from the teacher.
+
+The teacher is fine-tuned on the training tweets (cached by their fingerprint), then labels
+them and their augmented copies. The tweets' own targets mix the gold label with the teacher's
+probability (``distill_weight``); the copies' targets are the teacher's probability alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from tweet_classifier.config import TrainConfig
+from tweet_classifier.distillation.augment import AugmentConfig, augment, nearest_words, word_key
+
+
+@dataclass(frozen=True)
+class TransferSet:
+    """Soft targets of the training tweets and of their augmented copies (``source``: the tweet's
+    position in the training texts)."""
+
+    original_targets: np.ndarray  # float [tweets]
+    teacher_probability: np.ndarray  # float [tweets]: the teacher's own, before mixing with gold
+    texts: list[str]  # the copies
+    source: np.ndarray  # int [copies]
+    targets: np.ndarray  # float [copies]
+
+    def summary(self) -> dict[str, Any]:
+        """What ``metrics.json`` reports of the distillation."""
+        return {
+            "copies": len(self.texts),
+            "mean_copy_target": float(np.mean(self.targets)) if self.texts else None,
+        }
+
+
+def soft_targets(logits: np.ndarray, temperature: float) -> np.ndarray:
+    """The teacher's probabilities: ``sigmoid(logit / temperature)``.
+
+    >>> soft_targets(np.array([0.0, 4.0]), 2.0).round(3).tolist()
+    [0.5, 0.881]
+    """
+    return np.asarray(1 / (1 + np.exp(-np.asarray(logits, np.float64) / temperature)))
+
+
+def build_transfer_set(
+    texts: Sequence[str], labels: np.ndarray, vectors: Any, config: TrainConfig, verbose: int | None = None
+) -> TransferSet:
+    """Fine-tune (or read from the cache) the ``config.teacher``, augment ``texts``, label them all.
+
+    ``vectors``: the (trimmed) :class:`glove_lookup.WordVectors` whose neighbours replace words,
+    or ``None`` (copies then only drop words and take n-grams).
+    """
+    from tweet_classifier.teacher.cache import TeacherCache
+    from tweet_classifier.teacher.files import TeacherFiles
+    from tweet_classifier.teacher.teacher import TeacherConfig
+
+    texts = list(texts)
+    files = TeacherFiles.load(config.teacher)
+    cache = TeacherCache(files, TeacherConfig(epochs=config.teacher_epochs), texts, [int(v) for v in labels])
+    neighbours: dict[str, list[str]] = {}
+    if vectors is not None:
+        words = {word_key(token) for text in texts for token in text.split()}
+        neighbours = nearest_words(list(vectors.words), vectors.matrix, words)
+    copies, source = augment(texts, neighbours, AugmentConfig(copies=config.augment_copies, seed=config.seed))
+    teacher = soft_targets(cache.logits(texts, verbose=verbose), config.distill_temperature)
+    targets = soft_targets(cache.logits(copies), config.distill_temperature) if copies else np.zeros(0)
+    mixed = (1 - config.distill_weight) * np.asarray(labels, np.float64) + config.distill_weight * teacher
+    return TransferSet(mixed, teacher, copies, source, targets)
