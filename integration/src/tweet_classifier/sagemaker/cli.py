@@ -138,7 +138,12 @@ def _model_data(args: argparse.Namespace, config: Any) -> str:
 
 def cmd_train(args: argparse.Namespace) -> int:
     from sagemaker_launcher import parse_s3_uri, run_training
-    from tweet_classifier.sagemaker.jobs import stage_training_data, training_spec, trim_vectors
+    from tweet_classifier.sagemaker.jobs import (
+        stage_training_data,
+        teacher_files,
+        training_spec,
+        trim_vectors,
+    )
 
     config = aws_config(args)
     config.need_role()
@@ -151,7 +156,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         work = Path(tmp)
         vectors = trim_vectors(args.train_csv, args.vectors, hyper.vocab_top_n, work / "vectors.npz")
         print(f"vectors: {len(vectors):,} words (training vocabulary + top {hyper.vocab_top_n:,})")
-        channels = stage_training_data(args.train_csv, work / "vectors.npz", base, config)
+        teacher = teacher_files(hyper.teacher, work / "teacher") if hyper.teacher else None
+        if teacher is not None:
+            print(f"teacher: {hyper.teacher} staged as the teacher channel (fine-tuned in the job)")
+        channels = stage_training_data(args.train_csv, work / "vectors.npz", base, config, teacher)
         spec = training_spec(
             channels,
             f"{base}/output",

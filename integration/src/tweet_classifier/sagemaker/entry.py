@@ -1,7 +1,8 @@
 """The SageMaker training entry point: ``python -m tweet_classifier.sagemaker.entry``.
 
 Reads the SageMaker training-container contract: hyperparameters as ``--key value``, the
-``train`` channel (a CSV) and the optional ``vectors`` channel (a ``.npz``) from
+``train`` channel (a CSV), the optional ``vectors`` channel (a ``.npz``) and the optional
+``teacher`` channel (a checkpoint's three files, replacing the ``teacher`` hyperparameter) from
 ``SM_CHANNEL_*``, writes the model to ``SM_MODEL_DIR/1/``. With several hosts it builds
 ``TF_CONFIG`` from ``SM_HOSTS``/``SM_CURRENT_HOST`` and trains under
 ``MultiWorkerMirroredStrategy``; only the chief (the first host) exports. A failure writes
@@ -11,6 +12,7 @@ its reason to ``SM_OUTPUT_DIR/failure`` (SageMaker's FailureReason) and exits no
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -36,6 +38,7 @@ class SageMakerEnv:
     vectors_channel: Path | None
     hosts: list[str]
     current_host: str
+    teacher_channel: Path | None = None
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> SageMakerEnv:
@@ -50,7 +53,7 @@ class SageMakerEnv:
         current = environ.get("SM_CURRENT_HOST", hosts[0])
         if current not in hosts:
             raise TweetClassifierError(f"SM_CURRENT_HOST {current!r} is not among SM_HOSTS {hosts}")
-        vectors = environ.get("SM_CHANNEL_VECTORS")
+        vectors, teacher = environ.get("SM_CHANNEL_VECTORS"), environ.get("SM_CHANNEL_TEACHER")
         return cls(
             model_dir=Path(need("SM_MODEL_DIR")),
             output_dir=Path(environ.get("SM_OUTPUT_DIR", "/opt/ml/output")),
@@ -58,6 +61,7 @@ class SageMakerEnv:
             vectors_channel=Path(vectors) if vectors else None,
             hosts=list(hosts),
             current_host=current,
+            teacher_channel=Path(teacher) if teacher else None,
         )
 
     @property
@@ -103,6 +107,8 @@ def find_file(channel: Path, suffixes: tuple[str, ...], what: str) -> Path:
 def run(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     env = SageMakerEnv.from_environ(environ)
     config = parse_hyperparameters(argv)
+    if env.teacher_channel is not None:
+        config = dataclasses.replace(config, teacher=str(env.teacher_channel))
     strategy = None
     if len(env.hosts) > 1:
         os.environ["TF_CONFIG"] = json.dumps(env.tf_config())

