@@ -1,8 +1,13 @@
 """Teacher, student, reference and BiLSTM peer on the lockbox of Kaggle's train.csv, in one run.
 
-Run: .venv/bin/python bench/distill.py [teacher] [lockbox]   (default: both)
-     --set=KEY=VALUE  a TrainConfig field of the student (e.g. --set=distill_weight=0.5)
-     --seed=N         the student's seed (default 0)
+Run: .venv/bin/python bench/distill.py [teacher] [lockbox] [--inner]   (default: both)
+     --inner          the same one level down, for choosing levers: the tweets outside the lockbox
+                      split again the same way (80% to train on, 20% to score), a teacher of its
+                      own; the lockbox is not read
+     --variant=KEY=VALUE[,KEY=VALUE...]  one more row: our model with TrainConfig fields changed
+                      (repeatable; e.g. --variant=teacher=minilm --variant=teacher=minilm,model=linear;
+                      unlabelled=test adds Kaggle's test.csv texts, unlabelled, for the teacher to label)
+     --seed=N         our models' seed (default 0)
 
 - teacher: fine-tune all-MiniLM-L6-v2 on the tweets outside the lockbox (cached by data
            fingerprint under ~/.cache/tweetclf/teachers; ~20 min on 2 cores), label them,
@@ -15,12 +20,13 @@ Run: .venv/bin/python bench/distill.py [teacher] [lockbox]   (default: both)
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 
 import numpy as np
 from classifier import bilstm_fit, bilstm_peer, override, strong_pipeline
-from common import KAGGLE, table
+from common import CACHE, KAGGLE, table
 
 from tweet_classifier.lockbox import lockbox_split, paired_bootstrap
 from tweet_classifier.tweets import read_tweets
@@ -74,18 +80,28 @@ def bilstm(rest, box) -> np.ndarray:
     return model.predict(tf.constant(box.texts), batch_size=1024, verbose=0).reshape(-1) >= 0.5
 
 
-def ours(rest, box, config) -> np.ndarray:
+def ours(rest, box, config, unlabelled=()) -> np.ndarray:
     """Our model trained on the rest (no export), its lockbox predictions at its own threshold."""
     import tensorflow as tf
 
     from tweet_classifier.training import train
 
-    result = train(rest, "glove-6b-50d", None, config, verbose=0)
+    result = train(rest, "glove-6b-50d", None, config, verbose=0, unlabelled=unlabelled)
     probability = result.model.predict(tf.constant(box.texts), batch_size=1024, verbose=0).reshape(-1)
     return probability >= result.metrics.threshold
 
 
-def lockbox(rest, box, settings: list[str], seed: int) -> None:
+DEFAULT = "ours: hybrid (default)"
+
+
+def unlabelled_tweets() -> list[str]:
+    """Kaggle's test.csv texts (no labels used): the teacher labels them for the student."""
+    from tweet_classifier.tweets import read_tweets
+
+    return read_tweets(KAGGLE / "test.csv", labelled=False).texts
+
+
+def lockbox(rest, box, variants: list[list[str]], seed: int, where: str = "lockbox") -> None:
     from tweet_classifier.config import TrainConfig
 
     y = np.array(box.targets)
@@ -93,34 +109,52 @@ def lockbox(rest, box, settings: list[str], seed: int) -> None:
     systems = {
         "reference: char 1-6 + word 1-3 TF-IDF LR": lambda: reference(rest, box),
         "teacher: MiniLM-L6 fine-tuned (threshold 0.5)": lambda: teacher(rest, box) >= 0,
-        "ours: hybrid (default)": lambda: ours(rest, box, default),
-        "peer: BiLSTM(64)": lambda: bilstm(rest, box),
+        DEFAULT: lambda: ours(rest, box, default),
     }
-    if settings:
-        systems[f"ours: hybrid {' '.join(settings)}"] = lambda: ours(rest, box, override(default, settings))
+    if where == "lockbox":
+        systems["peer: BiLSTM(64)"] = lambda: bilstm(rest, box)
+    for settings in variants:
+        extra = unlabelled_tweets() if "unlabelled=test" in settings else ()
+        changed = override(default, [s for s in settings if s != "unlabelled=test"])
+        systems[f"ours: {' '.join(settings)}"] = lambda c=changed, u=extra: ours(rest, box, c, u)
     predicted = {}
     for name, run in systems.items():
         started = time.perf_counter()
         predicted[name] = np.asarray(run()).astype(int)
         print(f"{name}: {time.perf_counter() - started:.0f} s", flush=True)
-    base = predicted[next(iter(systems))]
-    rows = [("system", "lockbox F1", "vs reference (paired s.e.)")]
+    save(predicted, f"{where}_predictions_seed{seed}.json")
+    reference_p, default_p = predicted[next(iter(systems))], predicted[DEFAULT]
+    rows = [("system", f"{where} F1", "vs reference (paired s.e.)", "vs our default")]
     for name, p in predicted.items():
-        d = paired_bootstrap(y, p, base)
-        rows.append((name, f"{d.f1_a:.4f}", "-" if p is base else str(d)))
-    print(f"\nlockbox: {len(box)} tweets ({int(y.sum())} disasters), trained on {len(rest)}")
+        versus = paired_bootstrap(y, p, reference_p)
+        gain = paired_bootstrap(y, p, default_p)
+        rows.append((name, f"{versus.f1_a:.4f}", "-" if p is reference_p else str(versus),
+                     "-" if p is default_p else str(gain)))  # fmt: skip
+    print(f"\n{where}: {len(box)} tweets ({int(y.sum())} disasters), trained on {len(rest)}")
     print(table(rows))
+
+
+def save(predicted: dict[str, np.ndarray], name: str) -> None:
+    """Every system's 0/1 predictions (merged into earlier runs'), to compare later without rerunning."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / name
+    previous = json.loads(path.read_text()) if path.exists() else {}
+    path.write_text(json.dumps({**previous, **{k: v.tolist() for k, v in predicted.items()}}))
 
 
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    settings = [a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--set=")]
+    variants = [a.split("=", 1)[1].split(",") for a in sys.argv[1:] if a.startswith("--variant=")]
     seed = int(next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--seed=")), 0))
     rest, box = load_split()
+    where = "lockbox"
+    if "--inner" in sys.argv:
+        rest, box = lockbox_split(rest)
+        where = "inner"
     if not args or "teacher" in args:
         teacher(rest, box)
     if not args or "lockbox" in args:
-        lockbox(rest, box, settings, seed)
+        lockbox(rest, box, variants, seed, where)
 
 
 if __name__ == "__main__":

@@ -231,6 +231,7 @@ def test_loading_a_text_file_shows_a_progress_bar_on_a_terminal(tmp_path: Path) 
         ),
         (["predict", "--model", "{tmp}", "--explain", "--csv", "{tmp}/nocol.csv"], "--explain takes TEXT"),
         (["train", "--model-dir", "{tmp}/m", "--teacher", "{tmp}/nowhere"], "nowhere: no such teacher"),
+        (["train", "--model-dir", "{tmp}/m", "--unlabelled-csv", "{tmp}/nocol.csv"], "needs --teacher"),
         (
             ["train", "--model-dir", "{tmp}/m", "--teacher", "minilm", "--model", "lstm"],
             "teacher must be empty",
@@ -383,13 +384,24 @@ def test_train_with_a_teacher_exports_the_same_kind_of_model(tmp_path: Path) -> 
     from tweet_classifier.teacher.random_bert import random_teacher_files
 
     teacher = random_teacher_files().save(tmp_path / "teacher")
+    (tmp_path / "unlabelled.csv").write_text("id,text\n1,Flood warning for the valley\n2,my new phone\n")
     env = {**os.environ, "TWEETCLF_CACHE": str(tmp_path / "cache")}
     args = ["--teacher", str(teacher), "--teacher-epochs", "1", "--augment-copies", "2", "--quiet", *FAST]
-    first = run("train", "--model-dir", "models/tc", *args, cwd=tmp_path, env=env)
+    first = run(
+        "train",
+        "--model-dir",
+        "models/tc",
+        *args,
+        "--unlabelled-csv",
+        "unlabelled.csv",
+        cwd=tmp_path,
+        env=env,
+    )
     assert first.returncode == 0, first.stderr[-2000:]
     assert re.search(r"teacher: .*teacher, \d+ s of that .*; [\d,]+ augmented copies labelled", first.stdout)
     metrics = json.loads((tmp_path / "models/tc/1/report/metrics.json").read_text())
     assert metrics["members"]["distillation"]["copies"] > 80
+    assert metrics["members"]["distillation"]["unlabelled"] >= 2
     assert metrics["config"]["teacher"] == str(teacher)
     assert len(list((tmp_path / "cache/teachers").glob("*/teacher.weights.h5"))) == 1
     second = run("train", "--model-dir", "models/tc", *args, cwd=tmp_path, env=env)

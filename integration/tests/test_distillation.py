@@ -58,6 +58,18 @@ def test_soft_copies_go_in_their_tweets_fold() -> None:
     assert not np.allclose(plain.oof_logit, fitted.oof_logit)  # the copies weigh their tweets twice
 
 
+def test_unlabelled_rows_are_spread_over_the_folds_and_scored_out_of_fold() -> None:
+    """Rows from no training tweet (source -1): each is scored by a fold model that did not train
+    on it, so an unlabelled copy of a tweet scores like that tweet only by chance of the fold."""
+    texts, y = list(SAMPLE.texts), np.array(SAMPLE.targets)
+    extra = ["forest fire near the town", "i love my new phone", "flood warning tonight"] * 4
+    soft = SoftRows(extra, np.full(len(extra), 0.5), np.full(len(extra), -1), y.astype(float))
+    fitted = fit_linear(texts, y, folds=4, seed=0, soft=soft)
+    assert fitted.soft_oof_logit is not None and fitted.soft_oof_logit.shape == (len(extra),)
+    same_text = fitted.soft_oof_logit.reshape(4, 3)  # each text once in each of the 4 folds
+    assert np.ptp(same_text, axis=0).min() > 0
+
+
 def test_soft_targets_move_the_linear_member_toward_the_teacher() -> None:
     texts, y = list(SAMPLE.texts), np.array(SAMPLE.targets)
     teacher = np.where(y == 1, 0.6, 0.4)  # an unsure teacher

@@ -75,6 +75,13 @@ def _add_train(sub: Any) -> None:
     train.add_argument(
         "--model-dir", type=Path, default=Path("models/tweetclf"), help="model base (default: %(default)s)"
     )
+    train.add_argument(
+        "--unlabelled-csv",
+        type=Path,
+        default=None,
+        help="with --teacher: more tweets without targets (a text column; Kaggle's test.csv, say) for the "
+        "teacher to label and the model to learn from (default: none)",
+    )
     train.add_argument("--quiet", action="store_true", help="no per-epoch progress (default: shown)")
     TrainConfig.add_arguments(train)
     train.set_defaults(handler=cmd_train)

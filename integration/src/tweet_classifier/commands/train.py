@@ -9,6 +9,7 @@ from typing import Any
 
 from tweet_classifier.commands.vector_files import load_vectors
 from tweet_classifier.config import TrainConfig
+from tweet_classifier.errors import ConfigError
 from tweet_classifier.label_conflicts import label_conflicts_note
 from tweet_classifier.tensorflow_start import start_tensorflow
 from tweet_classifier.tweets import check_labels, read_tweets, sample_csv
@@ -31,6 +32,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         from tweet_classifier.teacher.files import check_teacher
 
         check_teacher(config.teacher)
+    elif args.unlabelled_csv is not None:
+        raise ConfigError("--unlabelled-csv needs --teacher: only a teacher can label those tweets")
+    unlabelled = read_tweets(args.unlabelled_csv, labelled=False).texts if args.unlabelled_csv else []
     train_csv = args.train_csv or sample_csv()
     tweets = read_tweets(train_csv, labelled=True)
     check_labels(tweets, config.min_tweets_per_class)  # before the vectors load and TensorFlow starts
@@ -42,7 +46,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     start_tensorflow()
     from tweet_classifier.training import train
 
-    result = train(tweets, vectors, args.model_dir, config, verbose=0 if args.quiet else None)
+    result = train(
+        tweets, vectors, args.model_dir, config, verbose=0 if args.quiet else None, unlabelled=unlabelled
+    )
     _print_training(result, config)
     kaggle = kaggle_train_csv() if args.train_csv is None else None
     if kaggle is not None:

@@ -82,7 +82,8 @@ class SoftRows:
     """Distillation's extra rows for the linear member: augmented copies of the training texts with
     a teacher's P(label 1), and the soft targets of the texts themselves.
 
-    ``source[i]``: the training text copy ``i`` came from; a copy goes in its source's fold.
+    ``source[i]``: the training text copy ``i`` came from; a copy goes in its source's fold. A
+    row with source -1 (an unlabelled tweet) is in no text's fold: the rows are spread evenly.
     """
 
     texts: list[str]
@@ -115,7 +116,7 @@ def fit_linear(
     y = np.asarray(y, np.int64)
     rows = _Rows.of(texts, y, counts, vectors, soft)
     fold = fold_ids(y, folds, seed)
-    row_fold = np.concatenate([fold, fold[soft.source]]) if soft is not None else fold
+    row_fold = fold if soft is None else np.concatenate([fold, _fold_of(soft.source, fold, folds)])
     oof = np.zeros(len(row_fold), np.float64)
     for k in range(folds):
         inside, outside = np.flatnonzero(row_fold != k), np.flatnonzero(row_fold == k)
@@ -132,6 +133,11 @@ def fit_linear(
     threshold = tuned_threshold(y, _probability(oof[: len(y)]))
     soft_oof = oof[len(y) :] if soft is not None else None
     return LinearFit(layer, vocabulary, coef, intercept, oof[: len(y)], threshold, vector_coef, soft_oof)
+
+
+def _fold_of(source: np.ndarray, fold: np.ndarray, folds: int) -> np.ndarray:
+    """Each soft row's fold: its source text's, or (source -1) the next in turn."""
+    return np.where(source >= 0, fold[np.maximum(source, 0)], np.arange(len(source)) % folds)
 
 
 @dataclass(frozen=True)

@@ -123,7 +123,8 @@ class Teacher:
         batches = by_length(ids, batch_size)
         total = -(-len(ids) // batch_size)
         forward = self._forward()
-        for batch in tqdm(batches, total=total, desc="teacher labelling", unit="batch", disable=not progress):
+        shown = None if progress else True  # None: a bar on a terminal only, not in job logs
+        for batch in tqdm(batches, total=total, desc="teacher labelling", unit="batch", disable=shown):
             out[batch.rows] = forward(batch.token_ids, batch.mask).numpy().reshape(-1)
         return out
 

@@ -127,7 +127,7 @@ def _with_copies(train: pd.DataFrame, transfer: TransferSet, linear: LinearMembe
     from tweet_classifier.training.inputs import standardized
 
     soft = train.assign(target=transfer.original_targets[train.index.to_numpy()])
-    keep = np.isin(transfer.source, train.index.to_numpy())
+    keep = np.isin(transfer.source, train.index.to_numpy()) | (transfer.source < 0)
     texts = [t for t, k in zip(transfer.texts, keep, strict=True) if k]
     offsets = linear.fit.soft_oof_logit
     if offsets is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ def train(
     strategy: Any = None,
     is_chief: bool = True,
     verbose: int | None = None,
+    unlabelled: Sequence[str] = (),
 ) -> TrainResult:
     """Train the ``config.model`` members, choose the threshold, export ``model_dir/<N+1>`` (chief only).
 
@@ -41,8 +43,8 @@ def train(
     ``lstm``: the recurrent model alone, early stopping and threshold on the validation split.
     ``hybrid``: the LSTM learns a correction of the linear member's out-of-fold logit; the
     threshold comes from the linear member's out-of-fold scores of every tweet.
-    With ``config.teacher`` the teacher is fine-tuned (or read from its cache) first, and the
-    members learn its soft targets on the tweets and their augmented copies beside the gold labels.
+    With ``config.teacher`` the members also learn a fine-tuned teacher's soft targets on the
+    tweets, their augmented copies and any ``unlabelled`` texts (:mod:`tweet_classifier.distillation`).
     ``vectors``: a :class:`glove_lookup.WordVectors` or anything ``WordVectors.load`` takes.
     ``model_dir=None`` trains and evaluates without exporting.
     """
@@ -55,7 +57,7 @@ def train(
     resolved, conflicts = resolve_label_conflicts(tweets, config.label_conflicts)
     split = split_tweets(resolved, config)
     lookups = build_lookups(vectors, split.train, config, strategy)
-    transfer, teacher_s = _transfer_set(split, lookups, config, verbose)
+    transfer, teacher_s = _transfer_set(split, lookups, config, verbose, unlabelled)
     linear, evaluation, linear_s = _fit_members(split, lookups, transfer, config, strategy, verbose)
     members = {**({"linear": linear.summary()} if linear else {}), **evaluation.notes}
     members.update({"distillation": transfer.summary()} if transfer else {})
@@ -106,7 +108,7 @@ def _fit_members(
 
 
 def _transfer_set(
-    split: Split, lookups: Lookups, config: TrainConfig, verbose: int | None
+    split: Split, lookups: Lookups, config: TrainConfig, verbose: int | None, unlabelled: Sequence[str]
 ) -> tuple[TransferSet | None, float]:
     """The teacher's soft targets for every tweet of ``split.frame`` and their copies (``None``
     without a teacher), and the seconds it took (fine-tuning and labelling, or the cache)."""
@@ -117,7 +119,7 @@ def _transfer_set(
     started = time.perf_counter()
     frame = split.frame
     texts, labels = list(frame["text"]), frame["target"].to_numpy()
-    transfer = build_transfer_set(texts, labels, lookups.vectors, config, verbose)
+    transfer = build_transfer_set(texts, labels, lookups.vectors, config, verbose, unlabelled)
     return transfer, time.perf_counter() - started
 
 
