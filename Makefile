@@ -81,6 +81,7 @@ bench: setup
 	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python bench/first_call.py
 	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python bench/limits.py
 	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python bench/protocol_floor.py
+	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python bench/distill.py  # the first run fine-tunes the teacher (~25 min)
 
 lint: setup
 	$(BIN)/ruff check .
