@@ -1,6 +1,6 @@
 """Teacher, student, reference and BiLSTM peer on the lockbox of Kaggle's train.csv, in one run.
 
-Run: .venv/bin/python bench/distill.py [teacher] [lockbox] [--inner]   (default: both)
+Run: .venv/bin/python bench/distill.py [teacher] [lockbox] [speed] [--inner]   (default: teacher, lockbox)
      --inner          the same one level down, for choosing levers: the tweets outside the lockbox
                       split again the same way (80% to train on, 20% to score), a teacher of its
                       own; the lockbox is not read
@@ -16,6 +16,9 @@ Run: .venv/bin/python bench/distill.py [teacher] [lockbox] [--inner]   (default:
            lockbox (20% of train.csv, stratified, fixed by tweet id; never used to choose a
            lever): F1 at each system's own threshold, and the paired bootstrap difference
            against the reference (char_wb 1-6 + word 1-3 TF-IDF LR, OOF threshold) with its s.e.
+- speed:   the default and the student (--teacher minilm) trained on the same tweets, exported,
+           and timed beside the BiLSTM peer in alternating rounds (bench/classifier.py's
+           inference: tweets/s at batch 1/32/256, single-tweet p50/p99), as ratios
 """
 
 from __future__ import annotations
@@ -142,6 +145,40 @@ def save(predicted: dict[str, np.ndarray], name: str) -> None:
     path.write_text(json.dumps({**previous, **{k: v.tolist() for k, v in predicted.items()}}))
 
 
+def speed(rest) -> None:
+    """The distilled export against today's, beside the BiLSTM peer, timed in one process."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from classifier import inference
+
+    from glove_lookup import WordVectors
+    from tweet_classifier.config import TrainConfig
+    from tweet_classifier.training import train
+
+    work = Path(tempfile.mkdtemp(prefix="bench_distill_"))
+    try:
+        glove = WordVectors.load("glove-6b-50d")
+        dirs = [
+            train(rest, glove, work / name, config, verbose=0).version_dir
+            for name, config in (("default", TrainConfig()), ("student", TrainConfig(teacher="minilm")))
+        ]
+        peer = bilstm_fit(bilstm_peer(glove), rest.texts, np.array(rest.targets))
+        peer.export(str(work / "peer" / "1"), verbose=False)
+        default, student, bilstm_ = inference([*dirs, work / "peer" / "1"])
+        rows = [("measure", "default", "student", "BiLSTM peer", "student vs default", "student vs peer")]
+        for key in ("batch 1", "batch 32", "batch 256", "p50 ms", "p99 ms"):
+            ours, base, peer_ = student[key], default[key], bilstm_[key]
+            ratio = (lambda a, b: b / a) if key.endswith("ms") else (lambda a, b: a / b)
+            figures = (f"{base:,.2f}", f"{ours:,.2f}", f"{peer_:,.2f}")
+            rows.append((key, *figures, f"{ratio(ours, base):.2f}x", f"{ratio(ours, peer_):.2f}x"))
+        print("\nspeed (tweets/s, or ms; ratios > 1: the student is faster)")
+        print(table(rows))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     variants = [a.split("=", 1)[1].split(",") for a in sys.argv[1:] if a.startswith("--variant=")]
@@ -155,6 +192,8 @@ def main() -> None:
         teacher(rest, box)
     if not args or "lockbox" in args:
         lockbox(rest, box, variants, seed, where)
+    if "speed" in args:
+        speed(rest)
 
 
 if __name__ == "__main__":

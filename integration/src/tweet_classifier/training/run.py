@@ -120,6 +120,11 @@ def _transfer_set(
     frame = split.frame
     texts, labels = list(frame["text"]), frame["target"].to_numpy()
     transfer = build_transfer_set(texts, labels, lookups.vectors, config, verbose, unlabelled)
+    import keras
+
+    # the teacher seeds its own fine-tuning: the student starts from its own seed again, the same
+    # whether the teacher was fine-tuned now or read from the cache
+    keras.utils.set_random_seed(config.seed)
     return transfer, time.perf_counter() - started
 
 
