@@ -27,6 +27,7 @@ class TransferSet:
     texts: list[str]  # the copies (and any unlabelled tweets with theirs)
     source: np.ndarray  # int [copies]: the training tweet each came from, -1 for none
     targets: np.ndarray  # float [copies]
+    standardized: np.ndarray  # the copies as the word lookup standardises them (both members read it)
 
     def summary(self) -> dict[str, Any]:
         """What ``metrics.json`` reports of the distillation."""
@@ -64,6 +65,7 @@ def build_transfer_set(
     from tweet_classifier.teacher.cache import TeacherCache
     from tweet_classifier.teacher.files import TeacherFiles
     from tweet_classifier.teacher.teacher import TeacherConfig
+    from tweet_classifier.training.inputs import standardized
 
     texts, unlabelled = list(texts), list(unlabelled)
     files = TeacherFiles.load(config.teacher)
@@ -90,4 +92,5 @@ def build_transfer_set(
     sources = np.concatenate([source, np.full(len(unlabelled) + len(more), -1, np.int64)])
     mixed = (1 - config.distill_weight) * np.asarray(labels, np.float64) + config.distill_weight * teacher
     targets = soft_targets(logits, config.distill_temperature)
-    return TransferSet(mixed, teacher, [*copies, *unlabelled, *more], sources, targets)
+    rows = [*copies, *unlabelled, *more]
+    return TransferSet(mixed, teacher, rows, sources, targets, standardized(rows))

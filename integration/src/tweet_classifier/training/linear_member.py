@@ -12,7 +12,7 @@ from tweet_classifier.config import TrainConfig
 from tweet_classifier.distillation.transfer import TransferSet
 from tweet_classifier.model.linear import LinearFit, SoftRows, fit_linear
 from tweet_classifier.report.metrics import BinaryMetrics, binary_metrics
-from tweet_classifier.training.inputs import Lookups, Split, pooled_vectors, standardized
+from tweet_classifier.training.inputs import Lookups, Split, pooled_vectors
 from tweet_classifier.training.outcome import Evaluation
 
 
@@ -55,7 +55,7 @@ def fit_linear_member(
     if transfer is not None:
         copy_vectors = None
         if vectors is not None:
-            copies = pd.Series(standardized(transfer.texts))
+            copies = pd.Series(transfer.standardized)
             copy_vectors = pooled_vectors(lookups.for_linear, lookups.token_ids(copies))
         soft = SoftRows(
             transfer.texts, transfer.targets, transfer.source, transfer.original_targets, copy_vectors

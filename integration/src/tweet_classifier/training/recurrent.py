@@ -124,8 +124,6 @@ def _training_rows(
 def _with_copies(train: pd.DataFrame, transfer: TransferSet, linear: LinearMember) -> pd.DataFrame:
     """The training rows with their soft targets, then the copies of them with their teacher
     targets and out-of-fold linear logits (``transfer.source`` indexes ``Split.frame``)."""
-    from tweet_classifier.training.inputs import standardized
-
     soft = train.assign(target=transfer.original_targets[train.index.to_numpy()])
     keep = np.isin(transfer.source, train.index.to_numpy()) | (transfer.source < 0)
     texts = [t for t, k in zip(transfer.texts, keep, strict=True) if k]
@@ -135,7 +133,7 @@ def _with_copies(train: pd.DataFrame, transfer: TransferSet, linear: LinearMembe
     copies = pd.DataFrame(
         {
             "text": texts,
-            "standardized": standardized(texts),
+            "standardized": transfer.standardized[keep],
             "target": transfer.targets[keep],
             "offset": offsets[keep],
         }
