@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from tweet_classifier.lockbox import bootstrap_differences, f1_rows
+
 
 def read_targets(path: Path) -> dict[str, int]:
     """``id -> target`` of an ``id,target`` CSV; exits with one line naming the file and row."""
@@ -34,14 +36,6 @@ def read_targets(path: Path) -> dict[str, int]:
             return targets
     except OSError as error:
         raise SystemExit(f"{path}: {error.strerror}") from None
-
-
-def f1_rows(truth: np.ndarray, predicted: np.ndarray) -> np.ndarray:
-    """F1 of class 1 for each row of ``[rounds, tweets]`` index-aligned 0/1 arrays."""
-    tp = (truth & predicted).sum(axis=-1)
-    fp = (~truth & predicted).sum(axis=-1)
-    fn = (truth & ~predicted).sum(axis=-1)
-    return np.where(tp > 0, 2 * tp / np.maximum(2 * tp + fp + fn, 1), 0.0)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -67,12 +61,7 @@ def main(argv: list[str] | None = None) -> None:
             raise SystemExit(f"{path}: {len(missing)} labelled ids missing, e.g. id {missing[0]}")
         predicted.append(np.array([submission[i] for i in ids], bool))
     f1_a, f1_b = (float(f1_rows(truth, p)) for p in predicted)
-    rng = np.random.default_rng(args.seed)
-    diffs = np.empty(args.rounds)
-    for start in range(0, args.rounds, 500):  # 500 rounds at a time: bounded memory
-        draw = rng.integers(0, len(ids), size=(min(500, args.rounds - start), len(ids)))
-        t = truth[draw]
-        diffs[start : start + len(draw)] = f1_rows(t, predicted[1][draw]) - f1_rows(t, predicted[0][draw])
+    diffs = bootstrap_differences(truth, predicted[1], predicted[0], args.rounds, args.seed)
     low, high = np.percentile(diffs, [2.5, 97.5])
     print(f"{len(ids):,} labelled tweets, {args.rounds:,} paired bootstrap rounds")
     print(f"A {args.a.name}: F1 {f1_a:.4f}")

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from tweet_classifier import Tweets, read_tweets, sample_csv
 from tweet_classifier.distillation.augment import AugmentConfig, augment, nearest_words, word_key
-from tweet_classifier.lockbox import f1_score, lockbox_split, paired_bootstrap
+from tweet_classifier.lockbox import f1_rows, lockbox_split, paired_bootstrap
 from tweet_classifier.model.linear import SoftRows, fit_linear
 
 SAMPLE = read_tweets(sample_csv(), labelled=True)
@@ -106,6 +106,6 @@ def test_paired_bootstrap_on_the_same_tweets() -> None:
     a = np.where(rng.random(400) < 0.9, y, 1 - y)
     b = np.where(rng.random(400) < 0.7, y, 1 - y)
     d = paired_bootstrap(y, a, b, rounds=500)
-    assert d.f1_a == f1_score(y, a) and d.difference == pytest.approx(f1_score(y, a) - f1_score(y, b))
+    assert d.f1_a == f1_rows(y, a) and d.difference == pytest.approx(f1_rows(y, a) - f1_rows(y, b))
     assert 0 < d.standard_error < d.difference
     assert paired_bootstrap(y, a, a, rounds=100).standard_error == 0
