@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tarfile
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -23,37 +24,47 @@ from tweet_classifier import sample_csv
 from tweet_classifier.cli import main
 from tweet_classifier.sagemaker.bundle import ENTRY_SCRIPT, build_bundle
 
+TRAIN = [
+    "sagemaker",
+    "train",
+    "--train-csv",
+    str(sample_csv()),
+    "--bucket",
+    "tweets-run",
+    "--role",
+    TEST_ROLE,
+]
+
+
+def bucket_keys(aws: str) -> list[str]:
+    s3 = boto3.client("s3", endpoint_url=aws, region_name="us-east-1")
+    return [o["Key"] for o in s3.list_objects_v2(Bucket="tweets-run")["Contents"]]
+
+
+def started_job(aws: str, out: str) -> dict[str, Any]:
+    """The training job ``tweetclf sagemaker train`` printed, as SageMaker describes it."""
+    job = next(line.split(": ", 1)[1] for line in out.splitlines() if line.startswith("training job: "))
+    sagemaker = boto3.client("sagemaker", endpoint_url=aws, region_name="us-east-1")
+    described: dict[str, Any] = sagemaker.describe_training_job(TrainingJobName=job)
+    return described
+
 
 @pytest.mark.slow
 def test_train_stages_data_and_vectors_and_starts_the_job(
     aws: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = [
-        "sagemaker",
-        "train",
-        "--train-csv",
-        str(sample_csv()),
-        "--bucket",
-        "tweets-run",
-        "--role",
-        TEST_ROLE,
-    ]
-    code = main([*args, "--epochs", "1", "--vocab-top-n", "500", "--instance-count", "2", "--poll", "0.01",
+    code = main([*TRAIN, "--epochs", "1", "--vocab-top-n", "500", "--instance-count", "2", "--poll", "0.01",
                  "--run-name", "first"])  # fmt: skip
     out = capsys.readouterr().out
     assert code == 0, out
     assert "model artifact: s3://tweets-run/tweetclf/first/output/first" in out
-    s3 = boto3.client("s3", endpoint_url=aws, region_name="us-east-1")
-    keys = [o["Key"] for o in s3.list_objects_v2(Bucket="tweets-run")["Contents"]]
+    keys = bucket_keys(aws)
     # one prefix per run: its data, its code and (the job's) output
     assert all(k.startswith("tweetclf/first/") for k in keys), keys
     assert "tweetclf/first/input/train/sample_tweets.csv" in keys
     assert "tweetclf/first/input/vectors/vectors.npz" in keys
     assert any(k.startswith("tweetclf/first/code/") and k.endswith("tweet_classifier/cli.py") for k in keys)
-    job = next(line.split(": ", 1)[1] for line in out.splitlines() if line.startswith("training job: "))
-    described = boto3.client("sagemaker", endpoint_url=aws, region_name="us-east-1").describe_training_job(
-        TrainingJobName=job
-    )
+    described = started_job(aws, out)
     channels = {c["ChannelName"] for c in described["InputDataConfig"]}
     assert {"train", "vectors"} <= channels
     assert described["HyperParameters"]["epochs"] == "1"
@@ -67,30 +78,16 @@ def test_train_with_a_teacher_stages_its_files_as_a_channel(
     from tweet_classifier.teacher.random_bert import random_teacher_files
 
     teacher = random_teacher_files().save(tmp_path / "teacher")
-    common = [
-        "sagemaker",
-        "train",
-        "--train-csv",
-        str(sample_csv()),
-        "--bucket",
-        "tweets-run",
-        "--role",
-        TEST_ROLE,
-    ]
-    code = main([*common, "--teacher", str(teacher), "--poll", "0.01", "--run-name", "taught"])
+    code = main([*TRAIN, "--teacher", str(teacher), "--poll", "0.01", "--run-name", "taught"])
     out = capsys.readouterr().out
     assert code == 0, out
     assert "staged as the teacher channel" in out
-    s3 = boto3.client("s3", endpoint_url=aws, region_name="us-east-1")
-    keys = {o["Key"] for o in s3.list_objects_v2(Bucket="tweets-run")["Contents"]}
+    keys = bucket_keys(aws)
     for name in ("model.safetensors", "tokenizer.json", "config.json"):
         assert f"tweetclf/taught/input/teacher/{name}" in keys
-    job = next(line.split(": ", 1)[1] for line in out.splitlines() if line.startswith("training job: "))
-    described = boto3.client("sagemaker", endpoint_url=aws, region_name="us-east-1").describe_training_job(
-        TrainingJobName=job
-    )
+    described = started_job(aws, out)
     assert {"train", "vectors", "teacher"} <= {c["ChannelName"] for c in described["InputDataConfig"]}
-    code = main([*common, "--teacher", str(tmp_path / "nowhere")])
+    code = main([*TRAIN, "--teacher", str(tmp_path / "nowhere")])
     assert code == 2 and "no such teacher" in capsys.readouterr().err
 
 

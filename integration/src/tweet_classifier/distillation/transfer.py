@@ -23,7 +23,6 @@ class TransferSet:
     position in the training texts)."""
 
     original_targets: np.ndarray  # float [tweets]
-    teacher_probability: np.ndarray  # float [tweets]: the teacher's own, before mixing with gold
     texts: list[str]  # the copies (and any unlabelled tweets with theirs)
     source: np.ndarray  # int [copies]: the training tweet each came from, -1 for none
     targets: np.ndarray  # float [copies]
@@ -93,4 +92,4 @@ def build_transfer_set(
     mixed = (1 - config.distill_weight) * np.asarray(labels, np.float64) + config.distill_weight * teacher
     targets = soft_targets(logits, config.distill_temperature)
     rows = [*copies, *unlabelled, *more]
-    return TransferSet(mixed, teacher, rows, sources, targets, standardized(rows))
+    return TransferSet(mixed, rows, sources, targets, standardized(rows))

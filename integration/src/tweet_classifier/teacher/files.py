@@ -67,7 +67,7 @@ class TeacherFiles:
             return cls.from_mapping({n: (path / n).read_bytes() for n in _present(path)}, str(path))
         if path.is_file() and zipfile.is_zipfile(path):
             return cls.from_zip(path)
-        raise TeacherError(f"{path}: no such teacher; give '{MINILM}', a directory or a zip of {_names()}")
+        raise _no_such_teacher(path)
 
     @classmethod
     def from_zip(cls, path: Path) -> TeacherFiles:
@@ -116,9 +116,7 @@ def check_teacher(name_or_path: str) -> None:
     if name_or_path == MINILM:
         minilm_zip()
     elif not Path(name_or_path).exists():
-        raise TeacherError(
-            f"{name_or_path}: no such teacher; give '{MINILM}', a directory or a zip of {_names()}"
-        )
+        raise _no_such_teacher(name_or_path)
 
 
 def minilm_zip() -> Path:
@@ -130,6 +128,12 @@ def minilm_zip() -> Path:
         if (Path(location) / "model.zip").is_file():
             return Path(location) / "model.zip"
     raise TeacherError(f"the MiniLM teacher is not installed: {INSTALL_HINT}")
+
+
+def _no_such_teacher(name_or_path: str | Path) -> TeacherError:
+    return TeacherError(
+        f"{name_or_path}: no such teacher; give '{MINILM}', a directory or a zip of {_names()}"
+    )
 
 
 def _present(path: Path) -> list[str]:
