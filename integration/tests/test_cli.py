@@ -45,6 +45,11 @@ def test_end_to_end(tmp_path: Path) -> None:
     assert hint in train.stdout and f"tweetclf train --train-csv {kaggle / 'train.csv'}" in train.stdout
     metadata = json.loads((tmp_path / "models/tc/1/assets.extra/tweetclf.json").read_text(encoding="utf-8"))
     assert metadata["threshold"] == 0.5 and metadata["threshold_tweets"] == 80
+    from importlib.metadata import version
+
+    # who wrote it: a TF Serving image is chosen by the export's TensorFlow
+    assert metadata["written_by"]["tensorflow"] == version("tensorflow")
+    assert {"keras", "python", "tweet-classifier"} <= set(metadata["written_by"])
 
     texts = ["Forest fire near La Ronge", 'a "quoted",\nmulti-line tweet']
     predict = run("predict", "--model", "models/tc", *texts, cwd=tmp_path)

@@ -44,10 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_evaluate(sub)
     _add_predict(sub)
     _add_vectors(sub)
+    from tweet_classifier.production.command import add_parser as add_tf_serving_config
     from tweet_classifier.sagemaker.cli import add_parser as add_sagemaker
     from tweet_classifier.server.command import add_parser as add_serve
 
     add_serve(sub)
+    add_tf_serving_config(sub)
     add_sagemaker(sub)
     _add_package(sub)
     return parser

@@ -17,6 +17,27 @@ from tweet_classifier.artifacts.warmup import write_warmup
 from tweet_classifier.model.explain import explain_function, oov_share_function
 
 INPUT_NAME = "text"
+# whose versions an export records: a TF Serving image is chosen by the TensorFlow that wrote it
+WRITERS = ("tensorflow", "keras", "tweet-classifier", "glove-lookup", "ngram-tfidf")
+
+
+def written_by() -> dict[str, str]:
+    """The versions of Python and of the packages that write an export (``"?"``: not installed
+    as a distribution, e.g. a SageMaker job's source bundle; TensorFlow and Keras always say).
+
+    >>> sorted(written_by())[:3]
+    ['glove-lookup', 'keras', 'ngram-tfidf']
+    """
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    versions = {"python": platform.python_version(), "tensorflow": tf.__version__, "keras": keras.__version__}
+    for name in WRITERS[2:]:
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            versions[name] = "?"
+    return versions
 
 
 def export_serving_model(
@@ -53,8 +74,7 @@ def export_serving_model(
     write_warmup(directory, ["serving_default", *signatures], INPUT_NAME)
     meta_path = directory / METADATA_FILE
     meta_path.parent.mkdir(parents=True, exist_ok=True)
-    meta_path.write_text(
-        json.dumps({"threshold": threshold, **metadata}, indent=2, sort_keys=True), encoding="utf-8"
-    )
+    record = {"threshold": threshold, **metadata, "written_by": written_by()}
+    meta_path.write_text(json.dumps(record, indent=2, sort_keys=True), encoding="utf-8")
     explain = explain_function(text_model, threshold, probabilities, reread=True)
     return Signatures({"explain": explain}, {"explain": INPUT_NAME}, keep=text_model)

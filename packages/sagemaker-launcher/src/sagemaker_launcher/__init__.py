@@ -12,6 +12,8 @@ Public API::
     deploy(model_data, endpoint, config, environment=None) -> Deployment; check_in_service; invoke; delete
     create_model(model_data, name, config, environment=None); run_transform(model, input, output, config)
     TFS_INTRA_OP_THREADS, TFS_INTER_OP_THREADS   # the TF Serving container's thread-pool variables
+    TRAINING_IMAGES, SERVING_IMAGES, DEFAULT_TRAINING_IMAGE, DEFAULT_SERVING_IMAGE   # the images we run on
+    serving_image_for(written_by="2.21.0", forced=None) -> "2.16"   (refuses a too-old forced image)
     read_transform_output(output_uri, input_key, config) -> predictions
     unique_name(prefix) -> "prefix-YYYYmmdd-HHMMSS-mmm"
 
@@ -33,7 +35,7 @@ from sagemaker_launcher.cli_tools import (
     parse_bool,
     run_main,
 )
-from sagemaker_launcher.config import DEFAULT_FRAMEWORK_VERSION, AwsConfig, check_role, parse_s3_uri
+from sagemaker_launcher.config import AwsConfig, check_role, parse_s3_uri
 from sagemaker_launcher.endpoints import (
     TFS_INTER_OP_THREADS,
     TFS_INTRA_OP_THREADS,
@@ -44,6 +46,16 @@ from sagemaker_launcher.endpoints import (
     invoke,
 )
 from sagemaker_launcher.errors import ConfigError, JobFailedError, LauncherError, NotFoundError
+from sagemaker_launcher.images import (
+    DEFAULT_SERVING_IMAGE,
+    DEFAULT_TRAINING_IMAGE,
+    SERVING_IMAGES,
+    TRAINING_IMAGES,
+    ServingImage,
+    TrainingImage,
+    serving_image_for,
+    training_image_spec,
+)
 from sagemaker_launcher.names import unique_name
 from sagemaker_launcher.staging import Staged, download, put_jsonl, stage
 from sagemaker_launcher.training import (
@@ -65,11 +77,14 @@ from sagemaker_launcher.transform import (
 )
 
 __all__ = [
-    "DEFAULT_FRAMEWORK_VERSION",
+    "DEFAULT_SERVING_IMAGE",
+    "DEFAULT_TRAINING_IMAGE",
     "EXIT_FAILED",
     "EXIT_USAGE",
+    "SERVING_IMAGES",
     "TFS_INTER_OP_THREADS",
     "TFS_INTRA_OP_THREADS",
+    "TRAINING_IMAGES",
     "AwsConfig",
     "ConfigError",
     "Deployment",
@@ -77,8 +92,10 @@ __all__ = [
     "JobResult",
     "LauncherError",
     "NotFoundError",
+    "ServingImage",
     "Staged",
     "TrainSpec",
+    "TrainingImage",
     "TransformResult",
     "add_aws_options",
     "add_config_options",
@@ -102,9 +119,11 @@ __all__ = [
     "run_main",
     "run_training",
     "run_transform",
+    "serving_image_for",
     "stage",
     "start_training",
     "start_transform",
+    "training_image_spec",
     "unique_name",
     "wait_for_job",
     "wait_for_transform",

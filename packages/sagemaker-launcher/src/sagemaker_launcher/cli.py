@@ -16,8 +16,8 @@ from sagemaker_launcher.cli_tools import (
     installed_version,
     run_main,
 )
-from sagemaker_launcher.config import DEFAULT_FRAMEWORK_VERSION
 from sagemaker_launcher.errors import LauncherError
+from sagemaker_launcher.images import DEFAULT_SERVING_IMAGE
 from sagemaker_launcher.training import TrainSpec
 
 
@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     deploy.add_argument("--instance-count", type=int, default=1)
     deploy.add_argument(
         "--framework-version",
-        default=DEFAULT_FRAMEWORK_VERSION,
+        default=DEFAULT_SERVING_IMAGE,
         help="TF Serving image version (default: %(default)s)",
     )
     deploy.add_argument("--no-wait", action="store_true", help="return before the endpoint is InService")
@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     transform.add_argument("--instance-count", type=int, default=1)
     transform.add_argument(
         "--framework-version",
-        default=DEFAULT_FRAMEWORK_VERSION,
+        default=DEFAULT_SERVING_IMAGE,
         help="TF Serving image version (default: %(default)s)",
     )
     transform.add_argument("--no-wait", action="store_true")

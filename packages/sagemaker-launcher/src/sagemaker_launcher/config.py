@@ -15,7 +15,6 @@ from sagemaker_launcher.errors import ConfigError
 ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
 S3_URI = re.compile(r"^s3://(?P<bucket>[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:/(?P<key>.*))?$")
 CONFIG_FILE_ENV = "SAGEMAKER_LAUNCHER_CONFIG"
-DEFAULT_FRAMEWORK_VERSION = "2.16"  # the TensorFlow (training and TF Serving) image version
 
 
 @dataclass(frozen=True)

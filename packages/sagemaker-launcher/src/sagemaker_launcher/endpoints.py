@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sagemaker_launcher.config import DEFAULT_FRAMEWORK_VERSION, AwsConfig, parse_s3_uri
+from sagemaker_launcher.config import AwsConfig, parse_s3_uri
 from sagemaker_launcher.errors import ConfigError, LauncherError, NotFoundError
+from sagemaker_launcher.images import DEFAULT_SERVING_IMAGE
 from sagemaker_launcher.names import unique_name
 
 TAG = "sagemaker-launcher:endpoint"
@@ -77,7 +78,7 @@ def deploy(
     *,
     instance_type: str = "ml.m5.large",
     instance_count: int = 1,
-    framework_version: str = DEFAULT_FRAMEWORK_VERSION,
+    framework_version: str = DEFAULT_SERVING_IMAGE,
     wait: bool = True,
     poll_s: float = 15.0,
     timeout_s: float = 3600.0,

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from sagemaker_launcher.cli_tools import option
-from sagemaker_launcher.config import DEFAULT_FRAMEWORK_VERSION, AwsConfig, parse_s3_uri
+from sagemaker_launcher.config import AwsConfig, parse_s3_uri
 from sagemaker_launcher.errors import ConfigError, JobFailedError, NotFoundError
+from sagemaker_launcher.images import DEFAULT_TRAINING_IMAGE, TRAINING_IMAGES
 
 CHANNEL_NAME = re.compile(r"^[A-Za-z0-9._]{1,64}$")
 TERMINAL = ("Completed", "Failed", "Stopped")
@@ -43,8 +44,12 @@ class TrainSpec:
     )
     instance_type: str = option("ml.m5.xlarge", help="training instance type")
     instance_count: int = option(1, help="instances; > 1 is multi-worker (SM_HOSTS)")
-    framework_version: str = option(DEFAULT_FRAMEWORK_VERSION, help="TensorFlow training image version")
-    py_version: str = option("py310", help="Python of the training image")
+    framework_version: str = option(
+        DEFAULT_TRAINING_IMAGE, help="TensorFlow training image version (sagemaker_launcher.images)"
+    )
+    py_version: str = option(
+        TRAINING_IMAGES[DEFAULT_TRAINING_IMAGE].py_version, help="Python of the training image"
+    )
     checkpoint_uri: str | None = option(
         None, flag="--checkpoint", help="s3://... synced with /opt/ml/checkpoints"
     )

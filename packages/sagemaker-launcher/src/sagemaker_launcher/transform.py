@@ -8,9 +8,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sagemaker_launcher.config import DEFAULT_FRAMEWORK_VERSION, AwsConfig, parse_s3_uri
+from sagemaker_launcher.config import AwsConfig, parse_s3_uri
 from sagemaker_launcher.endpoints import container, inference_image
 from sagemaker_launcher.errors import JobFailedError, LauncherError
+from sagemaker_launcher.images import DEFAULT_SERVING_IMAGE
 from sagemaker_launcher.names import unique_name
 
 TERMINAL = ("Completed", "Failed", "Stopped")
@@ -27,7 +28,7 @@ def create_model(
     model_data: str,
     name: str,
     config: AwsConfig,
-    framework_version: str = DEFAULT_FRAMEWORK_VERSION,
+    framework_version: str = DEFAULT_SERVING_IMAGE,
     instance_type: str = "ml.m5.large",
     environment: Mapping[str, str] | None = None,
 ) -> str:
