@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -101,11 +102,42 @@ def container_environment(aws: str, model: str | None = None) -> dict[str, str] 
     return environment
 
 
+def stage_model(aws: str, written_by: str | None = "2.21.0", key: str = "m/model.tar.gz") -> str:
+    """A model.tar.gz in s3://tweets-run/ as far as deploy reads it: its version's metadata (moto
+    runs no container, so no SavedModel is needed; ``test_deploy_a_packaged_export`` uses a real one)."""
+    record: dict[str, Any] = {"threshold": 0.5}
+    if written_by:
+        record["written_by"] = {"tensorflow": written_by, "keras": "3.0.0"}
+    data = json.dumps(record).encode("utf-8")
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        member = tarfile.TarInfo("1/assets.extra/tweetclf.json")
+        member.size = len(data)
+        archive.addfile(member, io.BytesIO(data))
+    s3 = boto3.client("s3", endpoint_url=aws, region_name="us-east-1")
+    if not s3.list_buckets()["Buckets"]:
+        s3.create_bucket(Bucket="tweets-run")
+    s3.put_object(Bucket="tweets-run", Key=key, Body=buffer.getvalue())
+    return f"s3://tweets-run/{key}"
+
+
+def serving_variables(**changed: str) -> dict[str, str]:
+    """What deploy sets by default: one thread per op and tweetclf serve's batching."""
+    from tweet_classifier.production import BatchingParameters
+
+    return {
+        "SAGEMAKER_TFS_INTRA_OP_PARALLELISM": "1",
+        **BatchingParameters().sagemaker_environment(),
+        **changed,
+    }
+
+
 def test_deploy_invoke_delete(aws: str, capsys: pytest.CaptureFixture[str]) -> None:
+    stage_model(aws)
     assert main(["sagemaker", "deploy", "--model-data", "s3://tweets-run/m/model.tar.gz", "--endpoint", "tw",
                  "--role", TEST_ROLE]) == 0  # fmt: skip
-    # TF Serving runs one thread per op by default, as tweetclf serve does
-    assert container_environment(aws) == {"SAGEMAKER_TFS_INTRA_OP_PARALLELISM": "1"}
+    # TF Serving runs one thread per op and batches as tweetclf serve does
+    assert container_environment(aws) == serving_variables()
     seed_endpoint_results(
         aws, [{"predictions": [{"label": 1, "probability": 0.91}, {"label": 0, "probability": 0.2}]}]
     )
@@ -121,6 +153,7 @@ def test_deploy_invoke_delete(aws: str, capsys: pytest.CaptureFixture[str]) -> N
 def test_client_reaches_an_endpoint_through_the_launcher(aws: str) -> None:
     from tweet_classifier.client import Prediction, TweetClient
 
+    stage_model(aws)
     assert main(["sagemaker", "deploy", "--model-data", "s3://tweets-run/m/model.tar.gz", "--endpoint", "ep",
                  "--role", TEST_ROLE]) == 0  # fmt: skip
     seed_endpoint_results(aws, [{"predictions": [{"label": 1, "probability": 0.75}]}])
@@ -184,7 +217,7 @@ def test_transform_a_csv_into_a_submission(
     """The on-ramp: a CSV in, Kaggle's id,target out; the run's files under one prefix."""
     (tmp_path / "test.csv").write_text("id,text\n7,Forest fire\n9,nice day\n", encoding="utf-8")
     s3 = boto3.client("s3", endpoint_url=aws, region_name="us-east-1")
-    s3.create_bucket(Bucket="tweets-run")
+    stage_model(aws)
     # what the TF Serving container writes for the staged file (moto runs no container)
     answer = {"predictions": [{"label": 1, "probability": 0.9}, {"label": 0, "probability": 0.1}]}
     s3.put_object(
@@ -207,6 +240,7 @@ def test_transform_a_csv_into_a_submission(
 
 
 def test_transform_from_s3_to_s3(aws: str, capsys: pytest.CaptureFixture[str]) -> None:
+    stage_model(aws)
     code = main(["sagemaker", "transform", "--model-data", "s3://tweets-run/m/model.tar.gz",
                  "--input", "s3://tweets-run/in/", "--output", "s3://tweets-run/out/", "--run-name", "t2",
                  "--tf-threads", "2", "--role", TEST_ROLE, "--poll", "0.01"])  # fmt: skip
@@ -219,12 +253,13 @@ def test_transform_from_s3_to_s3(aws: str, capsys: pytest.CaptureFixture[str]) -
 
 
 def test_tf_threads_reach_the_serving_container(aws: str, capsys: pytest.CaptureFixture[str]) -> None:
+    stage_model(aws)
     deploy = ["sagemaker", "deploy", "--model-data", "s3://tweets-run/m/model.tar.gz", "--role", TEST_ROLE]
-    assert main([*deploy, "--endpoint", "four", "--tf-threads", "4"]) == 0
+    assert main([*deploy, "--endpoint", "four", "--tf-threads", "4", "--no-batching"]) == 0
     assert container_environment(aws) == {"SAGEMAKER_TFS_INTRA_OP_PARALLELISM": "4"}
     assert main(["sagemaker", "delete", "--endpoint", "four"]) == 0
-    assert main([*deploy, "--endpoint", "zero", "--tf-threads", "0"]) == 0
-    assert container_environment(aws) is None  # TensorFlow's default: nothing set
+    assert main([*deploy, "--endpoint", "zero", "--tf-threads", "0", "--no-batching"]) == 0
+    assert container_environment(aws) is None  # TensorFlow's and the image's defaults: nothing set
     capsys.readouterr()
     with pytest.raises(SystemExit) as exit_info:
         main([*deploy, "--endpoint", "bad", "--tf-threads", "-1"])
@@ -247,3 +282,72 @@ def test_an_aws_error_is_one_line_and_exit_1(aws: str, tmp_path: Path) -> None:
         "tweetclf: AWS call failed for endpoint tw: Could not connect to the endpoint URL"
     )
     assert done.stderr.count("\n") == 1
+
+
+def deployed_model(aws: str) -> dict[str, Any]:
+    sm = boto3.client("sagemaker", endpoint_url=aws, region_name="us-east-1")
+    return sm.describe_model(ModelName=sm.list_models()["Models"][0]["ModelName"])["PrimaryContainer"]
+
+
+def test_deploy_a_packaged_export_on_the_image_that_loads_it(
+    aws: str, trained, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A real ``tweetclf package`` tarball: its recorded TensorFlow picks the tested TF Serving image;
+    the batching flags reach the container as tweetclf serve's names say."""
+    _, base = trained
+    assert main(["package", "--model", str(base), "--out", str(tmp_path / "model.tar.gz")]) == 0
+    s3 = boto3.client("s3", endpoint_url=aws, region_name="us-east-1")
+    s3.create_bucket(Bucket="tweets-run")
+    s3.upload_file(str(tmp_path / "model.tar.gz"), "tweets-run", "real/model.tar.gz")
+    code = main(["sagemaker", "deploy", "--model-data", "s3://tweets-run/real/model.tar.gz",
+                 "--endpoint", "real", "--max-batch-size", "32", "--batch-timeout-ms", "2.5",
+                 "--role", TEST_ROLE])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    container = deployed_model(aws)
+    assert container["Image"].endswith("tensorflow-inference:2.16-cpu")
+    assert container["Environment"] == serving_variables(
+        SAGEMAKER_TFS_MAX_BATCH_SIZE="32", SAGEMAKER_TFS_BATCH_TIMEOUT_MICROS="2500"
+    )
+    assert "(TF Serving 2.16, ml.m5.large)" in capsys.readouterr().out
+
+
+def test_deploy_refuses_an_image_older_than_the_export_needs(
+    aws: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stage_model(aws, written_by="2.30.0")
+    deploy = ["sagemaker", "deploy", "--model-data", "s3://tweets-run/m/model.tar.gz", "--endpoint", "new",
+              "--role", TEST_ROLE]  # fmt: skip
+    assert main([*deploy, "--framework-version", "2.19"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "2.30.0" in err and "2.19" in err and "--framework-version" in err
+    assert main(deploy) == 2  # no known image is new enough: said, not guessed
+    assert "newest known is 2.20" in capsys.readouterr().err
+    sm = boto3.client("sagemaker", endpoint_url=aws, region_name="us-east-1")
+    assert sm.list_models()["Models"] == [] and sm.list_endpoints()["Endpoints"] == []
+    assert main([*deploy, "--framework-version", "2.30"]) == 2  # new enough, but the SDK knows no such image
+    assert "no TensorFlow Serving image for 2.30" in capsys.readouterr().err
+
+
+def test_deploy_an_export_that_does_not_say_who_wrote_it_or_none_at_all(
+    aws: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stage_model(aws, written_by=None)  # exported before exports recorded their TensorFlow
+    deploy = ["sagemaker", "deploy", "--endpoint", "old", "--role", TEST_ROLE, "--model-data"]
+    assert main([*deploy, "s3://tweets-run/m/model.tar.gz"]) == 0
+    assert deployed_model(aws)["Image"].endswith("tensorflow-inference:2.16-cpu")
+    assert main([*deploy, "s3://tweets-run/absent/model.tar.gz"]) == 2
+    assert "s3://tweets-run/absent/model.tar.gz: no such object" in capsys.readouterr().err
+
+
+def test_deploy_serverless(aws: str, capsys: pytest.CaptureFixture[str]) -> None:
+    stage_model(aws)
+    assert main(["sagemaker", "deploy", "--model-data", "s3://tweets-run/m/model.tar.gz",
+                 "--endpoint", "idle", "--serverless", "--serverless-memory", "4096",
+                 "--role", TEST_ROLE]) == 0  # fmt: skip
+    assert "(TF Serving 2.16, serverless, 4096 MB)" in capsys.readouterr().out
+    sm = boto3.client("sagemaker", endpoint_url=aws, region_name="us-east-1")
+    config = sm.describe_endpoint(EndpointName="idle")["EndpointConfigName"]
+    (variant,) = sm.describe_endpoint_config(EndpointConfigName=config)["ProductionVariants"]
+    assert variant["ServerlessConfig"] == {"MemorySizeInMB": 4096, "MaxConcurrency": 5}
+    assert main(["sagemaker", "delete", "--endpoint", "idle"]) == 0
+    assert sm.list_models()["Models"] == [] and sm.list_endpoint_configs()["EndpointConfigs"] == []

@@ -100,3 +100,32 @@ def test_no_tensorflow_imported() -> None:
         ).stdout.strip()
         == "False"
     )
+
+
+def test_a_serverless_endpoint_has_no_instances_and_delete_cleans_it(
+    aws: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["deploy", "--model-data", "s3://models/model.tar.gz", "--endpoint", "idle", "--role", ROLE]
+    assert main([*args, "--serverless", "--serverless-memory", "3072", "--serverless-concurrency", "2"]) == 0
+    client = sm(aws)
+    config_name = client.describe_endpoint(EndpointName="idle")["EndpointConfigName"]
+    (variant,) = client.describe_endpoint_config(EndpointConfigName=config_name)["ProductionVariants"]
+    assert variant["ServerlessConfig"] == {"MemorySizeInMB": 3072, "MaxConcurrency": 2}
+    assert "InstanceType" not in variant and "InitialInstanceCount" not in variant
+    assert main(["delete", "--endpoint", "idle"]) == 0
+    assert client.list_endpoint_configs()["EndpointConfigs"] == [] and client.list_models()["Models"] == []
+
+
+def test_a_bad_serverless_size_is_refused_before_anything_is_created(
+    aws: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sagemaker_launcher import ConfigError, Serverless
+
+    with pytest.raises(ConfigError, match=r"max concurrency must be 1\.\.200, got 0"):
+        Serverless(max_concurrency=0)
+    with pytest.raises(ConfigError, match=r"memory must be one of 1024, .* MB, got 1000"):
+        Serverless(memory_mb=1000)
+    args = ["deploy", "--model-data", "s3://models/model.tar.gz", "--endpoint", "x", "--role", ROLE]
+    assert main([*args, "--serverless", "--serverless-concurrency", "500"]) == 2
+    assert "max concurrency must be 1..200, got 500" in capsys.readouterr().err
+    assert sm(aws).list_models()["Models"] == []

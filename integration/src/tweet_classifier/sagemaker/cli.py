@@ -8,8 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from sagemaker_launcher import add_aws_options, aws_config
+from sagemaker_launcher.endpoints import add_serverless_options, serverless_from_args
 from tweet_classifier.config import TrainConfig
-from tweet_classifier.sagemaker.container import add_tf_threads, container_environment
+from tweet_classifier.sagemaker.container import (
+    add_serving_options,
+    add_tf_threads,
+    container_environment,
+    serving_environment,
+)
 
 RUN_LAYOUT = "s3://BUCKET/PREFIX/<run>/{input,code,output}"
 
@@ -61,6 +67,8 @@ def _add_endpoint_commands(ssub: Any) -> None:
         "--instance-type", default="ml.m5.large", help="serving instance type (default: %(default)s)"
     )
     add_tf_threads(deploy)
+    add_serving_options(deploy)
+    add_serverless_options(deploy)
     add_aws_options(deploy, role=True)
     deploy.set_defaults(handler=cmd_deploy)
 
@@ -98,6 +106,7 @@ def _add_transform(ssub: Any) -> None:
         "--instance-type", default="ml.m5.large", help="transform instance type (default: %(default)s)"
     )
     add_tf_threads(transform)
+    add_serving_options(transform, batching=False)
     transform.add_argument("--run-name", help="name of this run in S3 and in the job names (default: dated)")
     transform.add_argument("--poll", type=float, default=30.0, help=argparse.SUPPRESS)
     add_aws_options(transform, role=True)
@@ -180,16 +189,24 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def cmd_deploy(args: argparse.Namespace) -> int:
     from sagemaker_launcher import deploy
+    from tweet_classifier.sagemaker.exports import serving_version
 
     config = aws_config(args)
+    environment = serving_environment(args)  # bad batching flags are refused before AWS is called
+    serverless = serverless_from_args(args)
+    model_data = _model_data(args, config)
+    version = serving_version(model_data, config, args.framework_version)
     result = deploy(
-        _model_data(args, config),
+        model_data,
         args.endpoint,
         config,
         instance_type=args.instance_type,
-        environment=container_environment(args),
+        environment=environment,
+        framework_version=version,
+        serverless=serverless,
     )
-    print(f"endpoint {result.endpoint}: {result.status}")
+    kind = f"serverless, {serverless.memory_mb} MB" if serverless else args.instance_type
+    print(f"endpoint {result.endpoint}: {result.status} (TF Serving {version}, {kind})")
     return 0
 
 
@@ -230,10 +247,12 @@ def _model_and_transform(args: argparse.Namespace, config: Any, name: str, sourc
     """Create the model ``name`` (the TF Serving container with ``--tf-threads``) and run the
     Batch Transform job of that name from ``source`` to ``output``, waiting for it."""
     from sagemaker_launcher import create_model, run_transform
+    from tweet_classifier.sagemaker.exports import serving_version
 
     model_data = _model_data(args, config)
     environment = container_environment(args)
-    create_model(model_data, name, config, instance_type=args.instance_type, environment=environment)
+    version = serving_version(model_data, config, args.framework_version)
+    create_model(model_data, name, config, version, instance_type=args.instance_type, environment=environment)
     run_transform(
         name, source, output, config, instance_type=args.instance_type, poll_s=args.poll, job_name=name
     )

@@ -42,3 +42,40 @@ def container_environment(args: argparse.Namespace) -> dict[str, str] | None:
     from sagemaker_launcher import TFS_INTRA_OP_THREADS
 
     return {TFS_INTRA_OP_THREADS: str(args.tf_threads)} if args.tf_threads else None
+
+
+def add_serving_options(parser: argparse.ArgumentParser, *, batching: bool = True) -> None:
+    """``--framework-version`` (the TF Serving image) and, for endpoints, TF Serving's batching
+    with ``tweetclf serve``'s defaults (``--no-batching``: one request per model call)."""
+    parser.add_argument(
+        "--framework-version",
+        help="TF Serving image version, e.g. 2.19 (default: the tested one that loads the export, "
+        "chosen by the TensorFlow that wrote it; an older one than it needs is refused)",
+    )
+    if batching:
+        from tweet_classifier.production.batching import add_batching_options
+
+        parser.add_argument(
+            "--no-batching",
+            dest="batching",
+            action="store_false",
+            help="leave TF Serving's batching off (default: on, as tweetclf serve batches)",
+        )
+        add_batching_options(parser)
+
+
+def serving_environment(args: argparse.Namespace) -> dict[str, str] | None:
+    """The TF Serving container's variables: ``--tf-threads`` and, unless ``--no-batching``, the
+    batching flags as ``SAGEMAKER_TFS_*`` (none at all: the image's defaults).
+
+    >>> flags = dict(max_batch_size=256, batch_timeout_ms=0.0, threads=2, max_enqueued_batches=64)
+    >>> environment = serving_environment(argparse.Namespace(tf_threads=1, batching=True, **flags))
+    >>> environment["SAGEMAKER_TFS_MAX_BATCH_SIZE"], environment["SAGEMAKER_TFS_INTRA_OP_PARALLELISM"]
+    ('256', '1')
+    """
+    environment = container_environment(args) or {}
+    if getattr(args, "batching", False):
+        from tweet_classifier.production.batching import batching_from_args
+
+        environment.update(batching_from_args(args).sagemaker_environment())
+    return environment or None

@@ -9,7 +9,8 @@ Public API::
     put_jsonl(instances, "s3://bucket/key.jsonl", config); download(uri, path, config)
     run_training(TrainSpec(...), config) -> JobResult   (start_training + wait_for_job)
     model_artifact(job_name, config) -> "s3://.../model.tar.gz"
-    deploy(model_data, endpoint, config, environment=None) -> Deployment; check_in_service; invoke; delete
+    deploy(model_data, endpoint, config, environment=None, serverless=None) -> Deployment
+    Serverless(memory_mb=2048, max_concurrency=5); check_in_service; invoke; delete
     create_model(model_data, name, config, environment=None); run_transform(model, input, output, config)
     TFS_INTRA_OP_THREADS, TFS_INTER_OP_THREADS   # the TF Serving container's thread-pool variables
     TRAINING_IMAGES, SERVING_IMAGES, DEFAULT_TRAINING_IMAGE, DEFAULT_SERVING_IMAGE   # the images we run on
@@ -40,6 +41,7 @@ from sagemaker_launcher.endpoints import (
     TFS_INTER_OP_THREADS,
     TFS_INTRA_OP_THREADS,
     Deployment,
+    Serverless,
     check_in_service,
     delete,
     deploy,
@@ -92,6 +94,7 @@ __all__ = [
     "JobResult",
     "LauncherError",
     "NotFoundError",
+    "Serverless",
     "ServingImage",
     "Staged",
     "TrainSpec",

@@ -16,6 +16,7 @@ from sagemaker_launcher.cli_tools import (
     installed_version,
     run_main,
 )
+from sagemaker_launcher.endpoints import add_serverless_options, serverless_from_args
 from sagemaker_launcher.errors import LauncherError
 from sagemaker_launcher.images import DEFAULT_SERVING_IMAGE
 from sagemaker_launcher.training import TrainSpec
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="TF Serving image version (default: %(default)s)",
     )
     deploy.add_argument("--no-wait", action="store_true", help="return before the endpoint is InService")
+    add_serverless_options(deploy)
     add_aws_options(deploy, role=True)
     deploy.set_defaults(handler=cmd_deploy)
 
@@ -174,6 +176,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         instance_count=args.instance_count,
         framework_version=args.framework_version,
         wait=not args.no_wait,
+        serverless=serverless_from_args(args),
     )
     print(f"endpoint {result.endpoint}: {result.status} (model {result.model}, image {result.image})")
     return 0

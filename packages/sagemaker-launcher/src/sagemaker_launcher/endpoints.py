@@ -6,12 +6,14 @@ some replies of moto, which the tests run against (moto 5.x).
 
 from __future__ import annotations
 
+import argparse
 import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sagemaker_launcher.cli_tools import add_config_options, config_from_args, option
 from sagemaker_launcher.config import AwsConfig, parse_s3_uri
 from sagemaker_launcher.errors import ConfigError, LauncherError, NotFoundError
 from sagemaker_launcher.images import DEFAULT_SERVING_IMAGE
@@ -22,6 +24,60 @@ TAG = "sagemaker-launcher:endpoint"
 # --tensorflow_intra_op_parallelism / --tensorflow_inter_op_parallelism (0: TensorFlow picks)
 TFS_INTRA_OP_THREADS = "SAGEMAKER_TFS_INTRA_OP_PARALLELISM"
 TFS_INTER_OP_THREADS = "SAGEMAKER_TFS_INTER_OP_PARALLELISM"
+
+
+# SageMaker Serverless Inference: memory sizes it offers (MB) and the concurrency it allows
+SERVERLESS_MEMORY_MB = (1024, 2048, 3072, 4096, 5120, 6144)
+SERVERLESS_MAX_CONCURRENCY = 200
+
+
+@dataclass(frozen=True)
+class Serverless:
+    """A serverless endpoint's size: billed per request, nothing while idle (cold starts instead).
+
+    >>> Serverless(memory_mb=2048, max_concurrency=5).variant()
+    {'ServerlessConfig': {'MemorySizeInMB': 2048, 'MaxConcurrency': 5}}
+    """
+
+    memory_mb: int = option(
+        2048,
+        flag="--serverless-memory",
+        choices=SERVERLESS_MEMORY_MB,
+        help="with --serverless: its memory, MB",
+    )
+    max_concurrency: int = option(
+        5, flag="--serverless-concurrency", help="with --serverless: requests served at once (1..200)"
+    )
+
+    def __post_init__(self) -> None:
+        if self.memory_mb not in SERVERLESS_MEMORY_MB:
+            sizes = ", ".join(map(str, SERVERLESS_MEMORY_MB))
+            raise ConfigError(f"serverless memory must be one of {sizes} MB, got {self.memory_mb}")
+        if not 1 <= self.max_concurrency <= SERVERLESS_MAX_CONCURRENCY:
+            most = SERVERLESS_MAX_CONCURRENCY
+            raise ConfigError(f"serverless max concurrency must be 1..{most}, got {self.max_concurrency}")
+
+    def variant(self) -> dict[str, Any]:
+        """The production variant's part that replaces an instance type and count."""
+        return {
+            "ServerlessConfig": {"MemorySizeInMB": self.memory_mb, "MaxConcurrency": self.max_concurrency}
+        }
+
+
+def add_serverless_options(parser: argparse.ArgumentParser) -> None:
+    """``--serverless`` and the size flags of :class:`Serverless`."""
+    parser.add_argument(
+        "--serverless",
+        action="store_true",
+        help="a serverless endpoint: billed per request, nothing while idle, a cold start after it "
+        "(default: instances)",
+    )
+    add_config_options(parser, Serverless)
+
+
+def serverless_from_args(args: argparse.Namespace) -> Serverless | None:
+    """The :class:`Serverless` the flags ask for; ``None`` without ``--serverless``."""
+    return config_from_args(Serverless, args) if args.serverless else None
 
 
 @dataclass(frozen=True)
@@ -83,12 +139,18 @@ def deploy(
     poll_s: float = 15.0,
     timeout_s: float = 3600.0,
     environment: Mapping[str, str] | None = None,
+    serverless: Serverless | None = None,
 ) -> Deployment:
     """Create (or switch) ``endpoint`` to serve ``model_data`` (``s3://.../model.tar.gz``).
 
     ``environment``: variables for the serving container, e.g. TF Serving's thread pools
-    (:data:`sagemaker_launcher.TFS_INTRA_OP_THREADS`)."""
+    (:data:`sagemaker_launcher.TFS_INTRA_OP_THREADS`). ``serverless``: a serverless endpoint
+    of that size instead of ``instance_count`` instances (the image stays the CPU one of
+    ``instance_type``)."""
     from botocore.exceptions import ClientError
+
+    if serverless is None and instance_count < 1:
+        raise ConfigError(f"instance count must be >= 1, got {instance_count}")
 
     parse_s3_uri(model_data)
     role = config.need_role()
@@ -108,8 +170,11 @@ def deploy(
             {
                 "VariantName": "AllTraffic",
                 "ModelName": name,
-                "InitialInstanceCount": instance_count,
-                "InstanceType": instance_type,
+                **(
+                    serverless.variant()
+                    if serverless
+                    else {"InitialInstanceCount": instance_count, "InstanceType": instance_type}
+                ),
             }
         ],
         Tags=tags,
