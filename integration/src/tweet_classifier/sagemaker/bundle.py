@@ -17,7 +17,10 @@ PACKAGES = ("glove_lookup", "ngram_tfidf", "rebalance", "sagemaker_launcher", "t
 # scikit-learn (+ scipy): the linear member's solver at training time.
 CONTAINER_REQUIREMENTS = [
     "pandas>=2.2",
-    "pyarrow>=14",
+    "pyarrow>=14,<26",  # 26 needs numpy 2 at run time (undeclared); the 2.16 image has numpy 1.26
+    # multi-worker training: Keras < 3.5 broadcasts its uint32 seed state, which TensorFlow's
+    # collectives refuse (keras-team/keras#19928); the 2.16 image ships Keras 3.4.1
+    "keras>=3.5",
     "matplotlib>=3.8",
     "tqdm>=4.66",
     "scikit-learn>=1.4",
@@ -34,12 +37,21 @@ raise SystemExit(main())
 
 def build_bundle(directory: Path) -> Path:
     """Write the bundle into ``directory`` (created); returns it."""
-    import importlib
+    from importlib.util import find_spec
 
     directory.mkdir(parents=True, exist_ok=True)
     for name in PACKAGES:
-        source = Path(importlib.import_module(name).__file__ or "").parent
+        spec = find_spec(name)  # found, not imported: building a bundle needs none of their dependencies
+        if spec is None or spec.origin is None:
+            raise ModuleNotFoundError(f"{name} is not installed: the bundle copies its source")
+        source = Path(spec.origin).parent
         shutil.copytree(source, directory / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     (directory / REQUIREMENTS).write_text("\n".join(CONTAINER_REQUIREMENTS) + "\n", encoding="utf-8")
     (directory / ENTRY_SCRIPT).write_text(ENTRY, encoding="utf-8")
     return directory
+
+
+if __name__ == "__main__":  # python -m tweet_classifier.sagemaker.bundle DIR (tox env sagemaker-image)
+    import sys
+
+    print(build_bundle(Path(sys.argv[1])))
