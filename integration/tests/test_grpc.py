@@ -246,6 +246,13 @@ def test_grpc_requests_are_counted_in_the_metrics(both: Both) -> None:
     assert count(after, "unknown", "NOT_FOUND") == count(before, "unknown", "NOT_FOUND") + 1
     latency = ("tweetclf_request_latency_seconds_count", (("route", "grpc_predict"),))
     assert after[latency] == before.get(latency, 0.0) + 3
+    tfs = ":tensorflow:serving:request_count"
+    for model, status in (("tweetclf", "OK"), ("tweetclf", "INVALID_ARGUMENT"), ("unknown", "NOT_FOUND")):
+        labels = (("model_name", model), ("status", status))
+        assert after[(tfs, labels)] == before.get((tfs, labels), 0.0) + 1
+    grpc_latency = (":tensorflow:serving:request_latency_count",
+                    (("API", "Predict"), ("entrypoint", "GRPC"), ("model_name", "tweetclf")))  # fmt: skip
+    assert after[grpc_latency] == before.get(grpc_latency, 0.0) + 1
 
 
 def test_readme_grpc_example_runs(both: Both, tmp_path: Path) -> None:

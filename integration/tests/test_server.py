@@ -457,6 +457,15 @@ def test_metrics_count_what_is_served(server: Served) -> None:
     assert before[("tweetclf_batch_size_count", ())] >= calls + 1  # batches may join the two
     latency = ("tweetclf_request_latency_seconds_count", (("route", "predict"),))
     assert before[latency] >= previous.get(latency, 0.0) + 2
+    # the same requests under TF Serving's own names: one dashboard for both servers
+    tfs = ":tensorflow:serving:request_count"
+    for status, more in (("OK", 2), ("INVALID_ARGUMENT", 1)):  # predict + invocations; the bad one
+        labels = (("model_name", "tweetclf"), ("status", status))
+        assert before[(tfs, labels)] == previous.get((tfs, labels), 0.0) + more
+    rest = (("API", "Predict"), ("entrypoint", "REST"), ("model_name", "tweetclf"))
+    tfs_latency = (":tensorflow:serving:request_latency_count", rest)
+    assert before[tfs_latency] == previous.get(tfs_latency, 0.0) + 2  # answered requests only
+    assert before[(":tensorflow:serving:request_latency_sum", rest)] > 0  # microseconds
 
 
 @pytest.mark.parametrize("path", ["/v1/models/tweetclf:predict", "/invocations"])

@@ -2,7 +2,8 @@
 
 Requests by model, version, route and status (HTTP and gRPC); latency per route; texts per
 model call; and two drift signals per model version: the served probabilities, and the share
-of each served text's tokens that have no GloVe vector (both move when the tweets do).
+of each served text's tokens that have no GloVe vector (both move when the tweets do). The
+predict requests are also counted under TF Serving's own names (:mod:`.tf_serving_metrics`).
 
 Example:
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from tweet_classifier.server.protocol import MODEL_PATH
+from tweet_classifier.server.tf_serving_metrics import TfServingNames
 
 METRICS_PATH = "/monitoring/prometheus/metrics"
 MODELS_PREFIX = "/v1/models/"
@@ -76,11 +78,14 @@ class Metrics:
             buckets=_OOV_BUCKETS,
             registry=self.registry,
         )
+        self.tf_serving = TfServingNames(self.registry)
 
     def observe_request(self, path: str, status: int, seconds: float) -> None:
         model, version, route = self._labels(path, ok=status < 400)
         self.requests.labels(model, version, route, str(status)).inc()
         self.latency.labels(route).observe(seconds)
+        if route in ("predict", "invocations"):
+            self.tf_serving.observe(model, status, "REST", seconds)
 
     def observe_grpc(self, method: str, model: str, version: str, code: str, seconds: float) -> None:
         """A gRPC call: ``method`` (``Predict``...), the model spec asked for, the status code's name."""
@@ -89,6 +94,8 @@ class Metrics:
             model, version = self._bounded(model, version)
         self.requests.labels(model, version, route, code).inc()
         self.latency.labels(route).observe(seconds)
+        if route == "grpc_predict":
+            self.tf_serving.observe(model, code, "GRPC", seconds)
 
     def observe_batch(self, size: int) -> None:
         self.batch_size.observe(size)
