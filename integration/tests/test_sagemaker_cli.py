@@ -71,6 +71,20 @@ def test_train_stages_data_and_vectors_and_starts_the_job(
     assert described["HyperParameters"]["epochs"] == "1"
     assert described["HyperParameters"]["trainable_vectors"] == "false"
     assert described["ResourceConfig"]["InstanceCount"] == 2
+    # the tested training image (tox env sagemaker-image) unless asked otherwise
+    assert described["AlgorithmSpecification"]["TrainingImage"].endswith("tensorflow-training:2.16-cpu-py310")
+
+
+def test_train_on_another_image_takes_its_python(aws: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main([*TRAIN, "--epochs", "1", "--vocab-top-n", "500", "--no-wait", "--run-name", "newer",
+                 "--framework-version", "2.21"])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0, out
+    image = started_job(aws, out)["AlgorithmSpecification"]["TrainingImage"]
+    assert image.endswith("tensorflow-training:2.21-cpu-py312")
+    with pytest.raises(SystemExit):
+        main([*TRAIN, "--framework-version", "2.99"])
+    assert "invalid choice: '2.99'" in capsys.readouterr().err
 
 
 def test_train_with_a_teacher_stages_its_files_as_a_channel(

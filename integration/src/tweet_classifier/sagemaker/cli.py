@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from sagemaker_launcher import add_aws_options, aws_config
+from sagemaker_launcher import DEFAULT_TRAINING_IMAGE, TRAINING_IMAGES, add_aws_options, aws_config
 from sagemaker_launcher.endpoints import add_serverless_options, serverless_from_args
 from tweet_classifier.config import TrainConfig
 from tweet_classifier.sagemaker.container import (
@@ -50,6 +50,13 @@ def _add_train(ssub: Any) -> None:
         "--instance-count", type=int, default=1, help="instances; > 1 is multi-worker training (default: 1)"
     )
     train.add_argument("--spot", action="store_true", help="managed spot training (default: on-demand)")
+    train.add_argument(
+        "--framework-version",
+        choices=sorted(TRAINING_IMAGES),
+        default=DEFAULT_TRAINING_IMAGE,
+        help="TensorFlow training image; make test runs our code with the default's versions, the "
+        "others are accepted untested (default: %(default)s)",
+    )
     train.add_argument(
         "--no-wait", action="store_true", help="print the job name and return (default: wait and show logs)"
     )
@@ -179,6 +186,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             spot=args.spot,
             code_prefix=f"{args.prefix}/{run}/code",
             job_name_prefix=run,
+            image=args.framework_version,
         )
         # inside the with: the bundle dir must live until start_training has uploaded it
         run_training(

@@ -72,15 +72,20 @@ def training_spec(
     spot: bool = False,
     code_prefix: str | None = None,
     job_name_prefix: str = "tweetclf",
+    image: str | None = None,
 ) -> TrainSpec:
     """The training job for our entry point: the bundle in ``bundle_dir``, ``hyper`` as hyperparameters.
+
+    ``image``: the training image version (:data:`sagemaker_launcher.TRAINING_IMAGES`; default
+    the tested one), its Python taken from that table.
 
     ``bundle_dir`` must exist until the job is started (its files are uploaded then, under
     ``code_prefix`` in the output bucket when given).
     """
-    from sagemaker_launcher import TrainSpec
+    from sagemaker_launcher import DEFAULT_TRAINING_IMAGE, TrainSpec, training_image_spec
     from tweet_classifier.sagemaker.bundle import ENTRY_SCRIPT, REQUIREMENTS, build_bundle
 
+    chosen = training_image_spec(image or DEFAULT_TRAINING_IMAGE)
     return TrainSpec(
         source_dir=build_bundle(bundle_dir),
         entry_script=ENTRY_SCRIPT,
@@ -94,4 +99,6 @@ def training_spec(
         max_wait_s=24 * 3600 if spot else None,
         base_job_name=job_name_prefix,
         code_prefix=code_prefix,
+        framework_version=chosen.version,
+        py_version=chosen.py_version,
     )
