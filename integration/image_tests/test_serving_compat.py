@@ -53,6 +53,18 @@ def test_this_env_holds_the_serving_images_tensorflow(answers: dict[str, Any]) -
     assert answers["tensorflow"] != tf.__version__  # a real cross-version check: written by another
 
 
+def test_the_writer_is_one_deploy_counts_as_checked(answers: dict[str, Any]) -> None:
+    """deploy and tf-serving-config send exports of writers up to NEWEST_CHECKED_WRITER to this
+    TF Serving. When the project's TensorFlow moves past it, this check is what covers the new
+    writer: move the constant (sagemaker_launcher.images) once the other tests here pass."""
+    writer = tuple(int(part) for part in answers["tensorflow"].split(".")[:2])
+    checked = tuple(int(part) for part in answers["newest_checked_writer"].split(".")[:2])
+    assert writer <= checked, (
+        f"exports are written by TensorFlow {answers['tensorflow']}; deploy counts writers up to "
+        f"{answers['newest_checked_writer']} as checked: move NEWEST_CHECKED_WRITER if this env passes"
+    )
+
+
 def test_the_warmup_records_replay(served: Any) -> None:
     from tensorflow_serving.apis import prediction_log_pb2
 
