@@ -1,7 +1,9 @@
 """tweet_classifier: the disaster-tweet classifier built from glove_lookup, ngram_tfidf and rebalance.
 
 Folders: ``model/`` (members, blend, explain), ``training/``, ``artifacts/`` (export, versions,
-loading, ``model.tar.gz``), ``report/`` (metrics, plots), ``server/``, ``commands/``, ``sagemaker/``.
+loading, ``model.tar.gz``), ``report/`` (metrics, plots), ``server/``, ``production/`` (TF Serving's
+files, batching as ``tweetclf serve``), ``commands/``, ``sagemaker/``, ``teacher/`` and
+``distillation/`` (``--teacher``).
 
 Public API::
 
@@ -13,7 +15,7 @@ Public API::
     package_model(model, "model.tar.gz")   # SageMaker layout: 1/saved_model.pb
     binary_metrics(y, p, threshold), best_threshold(y, p)
 
-CLI: ``tweetclf {train,evaluate,predict,vectors,package}``.
+CLI: ``tweetclf {train,evaluate,predict,vectors,serve,tf-serving-config,sagemaker,package}``.
 """
 
 from __future__ import annotations

@@ -12,10 +12,13 @@ from tweet_classifier.commands import cmd_evaluate, cmd_package, cmd_predict, cm
 from tweet_classifier.config import TrainConfig
 from tweet_classifier.errors import user_errors
 
+DESCRIPTION = """Disaster-tweet classifier: an n-gram TF-IDF linear member plus stacked LSTMs over
+GloVe, exported for TF Serving with its own preprocessing (raw text in, probability and label out)."""
 EXAMPLES = """examples:
   tweetclf train --train-csv train.csv --model-dir models/tweetclf
   tweetclf predict --model models/tweetclf "Forest fire near La Ronge Sask. Canada"
   tweetclf serve --model models/tweetclf --port 8501
+  tweetclf tf-serving-config --model models/tweetclf --out serving/
 """
 
 
@@ -32,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tweetclf",
-        description="Disaster-tweet classifier: GloVe lookup + stacked LSTM, exported for TF Serving.",
+        description=DESCRIPTION,
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
