@@ -49,9 +49,3 @@ def build_bundle(directory: Path) -> Path:
     (directory / REQUIREMENTS).write_text("\n".join(CONTAINER_REQUIREMENTS) + "\n", encoding="utf-8")
     (directory / ENTRY_SCRIPT).write_text(ENTRY, encoding="utf-8")
     return directory
-
-
-if __name__ == "__main__":  # python -m tweet_classifier.sagemaker.bundle DIR (tox env sagemaker-image)
-    import sys
-
-    print(build_bundle(Path(sys.argv[1])))
