@@ -217,8 +217,9 @@ def cv_systems(config):
     ours = {
         "ours: hybrid (default)": replace(config, model="hybrid"),
         "ours: linear member": replace(config, model="linear"),
-        "ours: lstm member": replace(config, model="lstm"),
     }
+    if not config.teacher:  # a teacher distils into the linear member and the hybrid only
+        ours["ours: lstm member"] = replace(config, model="lstm")
     systems = {name: partial(ours_fold, config=c) for name, c in ours.items()}
     systems[REFERENCE] = lambda t, y, tr, te, g: strong_fold(t, y, tr, te)
     systems["peer: char+word TF-IDF LR (C=4)"] = lambda t, y, tr, te, g: {
