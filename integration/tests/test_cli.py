@@ -315,7 +315,7 @@ def test_version_and_examples(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["--help"])
     examples = capsys.readouterr().out.split("examples:\n")[1].strip().splitlines()
-    assert len(examples) == 3 and all(line.strip().startswith("tweetclf ") for line in examples)
+    assert len(examples) == 4 and all(line.strip().startswith("tweetclf ") for line in examples)
 
 
 NO_TENSORFLOW = (
