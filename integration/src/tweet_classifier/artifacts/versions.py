@@ -52,6 +52,17 @@ def read_metadata(version_dir: Path) -> dict[str, Any]:
     return data
 
 
+def writer_tensorflow(metadata: dict[str, Any]) -> str | None:
+    """The TensorFlow version that wrote an export, from its metadata (``None``: not recorded).
+
+    >>> writer_tensorflow({"written_by": {"tensorflow": "2.21.0"}}), writer_tensorflow({})
+    ('2.21.0', None)
+    """
+    writer = metadata.get("written_by")
+    tensorflow = writer.get("tensorflow") if isinstance(writer, dict) else None
+    return str(tensorflow) if tensorflow else None
+
+
 def numeric_versions(base: Path) -> list[int]:
     """Every numeric directory under ``base``, complete or not, ascending (numbers are never reused)."""
     if not base.is_dir():

@@ -134,7 +134,12 @@ def shell_line(command: list[str]) -> str:
 
 def _written_by(model_base: Path) -> str | None:
     """The TensorFlow that wrote the newest complete version (None when it does not say)."""
-    from tweet_classifier.artifacts.versions import complete_versions, is_complete, read_metadata
+    from tweet_classifier.artifacts.versions import (
+        complete_versions,
+        is_complete,
+        read_metadata,
+        writer_tensorflow,
+    )
 
     if model_base.name.isdigit() and is_complete(model_base):
         raise ModelDirError(
@@ -143,9 +148,7 @@ def _written_by(model_base: Path) -> str | None:
     versions = complete_versions(model_base)
     if not versions:
         raise ModelDirError(f"{model_base}: no exported version (1/, 2/, ... with a saved_model.pb) to serve")
-    writer = read_metadata(model_base / str(versions[-1])).get("written_by", {})
-    tensorflow = writer.get("tensorflow") if isinstance(writer, dict) else None
-    return str(tensorflow) if tensorflow else None
+    return writer_tensorflow(read_metadata(model_base / str(versions[-1])))
 
 
 def _serving_release(written_by: str | None, forced: str | None) -> str:

@@ -43,11 +43,9 @@ def export_writer(model_data: str, config: AwsConfig) -> str | None:
                     records[int(match[1])] = json.loads(handle.read(1 << 20) or b"{}")
     except (tarfile.TarError, OSError, EOFError, json.JSONDecodeError) as err:
         raise LauncherError(f"{model_data}: not a model.tar.gz that tweetclf can read ({err})") from None
-    if not records:
-        return None
-    writer = records[max(records)].get("written_by", {})
-    tensorflow = writer.get("tensorflow") if isinstance(writer, dict) else None
-    return str(tensorflow) if tensorflow else None
+    from tweet_classifier.artifacts.versions import writer_tensorflow
+
+    return writer_tensorflow(records[max(records)]) if records else None
 
 
 def serving_version(model_data: str, config: AwsConfig, forced: str | None) -> str:
