@@ -92,6 +92,9 @@ def test_models_config_is_a_model_server_config(written) -> None:
     assert model.name == "tweetclf" and model.base_path == "/models/tweetclf"
     assert model.model_platform == "tensorflow"
     assert model.model_version_policy.latest.num_versions == 1  # the newest, as tweetclf serve
+    for name in ("models", "batching", "monitoring"):  # a server run as another user reads them
+        assert (out / f"{name}.config").stat().st_mode & 0o044 == 0o044
+    assert sorted(p.name for p in out.iterdir()) == ["batching.config", "models.config", "monitoring.config"]
 
 
 def test_batching_config_has_tweetclf_serves_batching(written) -> None:

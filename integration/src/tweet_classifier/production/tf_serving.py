@@ -10,12 +10,12 @@ the warmup records replayed before a version answers.
 
 from __future__ import annotations
 
-import os
 import shlex
-import tempfile
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
+from tweet_classifier.atomic_write import write_atomically
 from tweet_classifier.errors import ModelDirError
 from tweet_classifier.production.batching import BatchingParameters
 
@@ -93,9 +93,8 @@ def write_serving_files(
         "batching.config": batching.text_format(),
         "monitoring.config": monitoring_config(),
     }
-    directory.mkdir(parents=True, exist_ok=True)
     for name, text in contents.items():
-        _write_whole(directory / name, text)
+        write_atomically(directory / name, partial(Path.write_text, data=text, encoding="utf-8"))
     rest, grpc = ports
     common = [
         "--enable_batching=true",
@@ -158,15 +157,3 @@ def _serving_release(written_by: str | None, forced: str | None) -> str:
     version = serving_image_for(written_by, forced, flag="--serving-version")
     known = SERVING_IMAGES.get(version)
     return known.tensorflow if known else version
-
-
-def _write_whole(path: Path, text: str) -> None:
-    """Write ``path`` through a temporary file beside it: never a half-written config."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
+from tweet_classifier.atomic_write import write_atomically
 from tweet_classifier.teacher.files import TeacherFiles
 from tweet_classifier.teacher.teacher import Teacher, TeacherConfig
 
@@ -93,8 +94,8 @@ class TeacherCache:
                 self._teacher = Teacher.fine_tune(
                     self.files, self.texts, self.labels, self.config, verbose=verbose
                 )
-                _atomic(path, lambda tmp: self._teacher.save_weights(tmp))  # type: ignore[union-attr]
-                _atomic(self.directory / "recipe.json", lambda tmp: tmp.write_text(self._recipe()))
+                write_atomically(path, lambda tmp: self._teacher.save_weights(tmp))  # type: ignore[union-attr]
+                write_atomically(self.directory / "recipe.json", lambda tmp: tmp.write_text(self._recipe()))
         return self._teacher
 
     def logits(self, texts: Sequence[str], progress: bool = True, verbose: int | None = None) -> np.ndarray:
@@ -103,7 +104,7 @@ class TeacherCache:
         if path.is_file():
             return np.asarray(np.load(path, allow_pickle=False))
         logits = self.teacher(verbose).logits(texts, progress=progress)
-        _atomic(path, lambda tmp: np.save(tmp, logits, allow_pickle=False))
+        write_atomically(path, lambda tmp: np.save(tmp, logits, allow_pickle=False))
         return logits
 
     def _recipe(self) -> str:
@@ -114,14 +115,3 @@ class TeacherCache:
             "tweets": len(self.texts),
         }
         return json.dumps(info, indent=2)
-
-
-def _atomic(path: Path, write: Callable[[Path], object]) -> None:
-    """``write(tmp)`` then rename ``tmp`` to ``path`` (the temporary name keeps ``path``'s suffixes)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
-    try:
-        write(tmp)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
