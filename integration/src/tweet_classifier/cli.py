@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sagemaker_launcher import EXIT_USAGE, installed_version, run_main
+from dataclass_flags import EXIT_USAGE, installed_version, run_main
 from tweet_classifier.commands import cmd_evaluate, cmd_package, cmd_predict, cmd_train, cmd_vectors_convert
 from tweet_classifier.config import TrainConfig
 from tweet_classifier.errors import user_errors
@@ -28,8 +29,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         build_parser(),
         argv,
         user_errors=user_errors,
+        failures=_sagemaker_failure,
         interrupted="interrupted; nothing was written",
     )
+
+
+def _sagemaker_failure(err: BaseException, args: argparse.Namespace) -> str | None:
+    """A failed SageMaker job or an AWS error as one line (exit 1); only ``tweetclf sagemaker``
+    loads the launcher, so a local command never imports it here."""
+    if "sagemaker_launcher" not in sys.modules:
+        return None
+    from sagemaker_launcher import failure_line
+
+    return failure_line(err, args)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -42,13 +42,13 @@ def user_errors() -> tuple[type[Exception], ...]:
     True
     """
     from glove_lookup import GloveLookupError
-    from sagemaker_launcher import LauncherError
 
-    ours: tuple[type[Exception], ...] = (
-        TweetClassifierError,
-        GloveLookupError,
-        LauncherError,
-        FileNotFoundError,
+    ours: tuple[type[Exception], ...] = (TweetClassifierError, GloveLookupError, FileNotFoundError)
+    # not imported: none of their errors can have been raised
+    rebalance = sys.modules.get("rebalance")
+    launcher = sys.modules.get("sagemaker_launcher")
+    loaded = (
+        *((rebalance.RebalanceError,) if rebalance is not None else ()),
+        *((launcher.LauncherError,) if launcher is not None else ()),
     )
-    rebalance = sys.modules.get("rebalance")  # not imported: none of its errors can have been raised
-    return (*ours, rebalance.RebalanceError) if rebalance is not None else ours
+    return (*ours, *loaded)

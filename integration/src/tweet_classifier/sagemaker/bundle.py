@@ -1,4 +1,4 @@
-"""The source bundle a SageMaker training job runs: our five packages, requirements.txt, an entry script.
+"""The source bundle a SageMaker training job runs: our six packages, requirements.txt, an entry script.
 
 The packages are pure Python, so their source trees are copied as they are installed (the
 container's Python imports them from the job's working directory); ``requirements.txt``
@@ -12,7 +12,14 @@ from pathlib import Path
 
 ENTRY_SCRIPT = "train_entry.py"
 REQUIREMENTS = "requirements.txt"
-PACKAGES = ("glove_lookup", "ngram_tfidf", "rebalance", "sagemaker_launcher", "tweet_classifier")
+PACKAGES = (
+    "dataclass_flags",
+    "glove_lookup",
+    "ngram_tfidf",
+    "rebalance",
+    "sagemaker_launcher",
+    "tweet_classifier",
+)
 # TensorFlow and Keras 3 come with the TensorFlow training image (2.16+).
 # scikit-learn (+ scipy): the linear member's solver at training time.
 CONTAINER_REQUIREMENTS = [

@@ -7,7 +7,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from sagemaker_launcher import DEFAULT_TRAINING_IMAGE, TRAINING_IMAGES, add_aws_options, aws_config
+from dataclass_flags import add_config_options, config_from_args
+from sagemaker_launcher import ServingCompute, TrainSpec, Waiting, add_aws_options, aws_config
 from sagemaker_launcher.endpoints import add_serverless_options, serverless_from_args
 from tweet_classifier.config import TrainConfig
 from tweet_classifier.sagemaker.container import (
@@ -18,6 +19,8 @@ from tweet_classifier.sagemaker.container import (
 )
 
 RUN_LAYOUT = "s3://BUCKET/PREFIX/<run>/{input,code,output}"
+# the launcher's training flags this command takes as they are (the rest it fills in itself)
+COMPUTE = ("instance_type", "instance_count", "spot", "framework_version")
 
 
 def add_parser(sub: Any) -> None:
@@ -43,24 +46,8 @@ def _add_train(ssub: Any) -> None:
         default="glove-6b-50d",
         help="glove-6b-50d or a vector file, trimmed to the CSV's words before upload (default: %(default)s)",
     )
-    train.add_argument(
-        "--instance-type", default="ml.m5.xlarge", help="training instance type (default: %(default)s)"
-    )
-    train.add_argument(
-        "--instance-count", type=int, default=1, help="instances; > 1 is multi-worker training (default: 1)"
-    )
-    train.add_argument("--spot", action="store_true", help="managed spot training (default: on-demand)")
-    train.add_argument(
-        "--framework-version",
-        choices=sorted(TRAINING_IMAGES),
-        default=DEFAULT_TRAINING_IMAGE,
-        help="TensorFlow training image; make test runs our code with the default's versions, the "
-        "others are accepted untested (default: %(default)s)",
-    )
-    train.add_argument(
-        "--no-wait", action="store_true", help="print the job name and return (default: wait and show logs)"
-    )
-    train.add_argument("--poll", type=float, default=30.0, help=argparse.SUPPRESS)
+    add_config_options(train, TrainSpec, only=COMPUTE)
+    add_config_options(train, Waiting)
     TrainConfig.add_arguments(train)
     add_aws_options(train, role=True)
     train.set_defaults(handler=cmd_train)
@@ -70,9 +57,7 @@ def _add_endpoint_commands(ssub: Any) -> None:
     deploy = ssub.add_parser("deploy", help="serve a training job's model (or a model.tar.gz) on an endpoint")
     _model_source(deploy)
     deploy.add_argument("--endpoint", required=True, help="the endpoint's name (created or updated)")
-    deploy.add_argument(
-        "--instance-type", default="ml.m5.large", help="serving instance type (default: %(default)s)"
-    )
+    add_config_options(deploy, ServingCompute, only=("instance_type",))
     add_tf_threads(deploy)
     add_serving_options(deploy)
     add_serverless_options(deploy)
@@ -109,13 +94,11 @@ def _add_transform(ssub: Any) -> None:
     raw = transform.add_argument_group("S3 in, S3 out")
     raw.add_argument("--input", help="s3://... prefix of .jsonl files, one tweet per line (default: none)")
     raw.add_argument("--output", help="s3://... prefix for the .out results (required with --input)")
-    transform.add_argument(
-        "--instance-type", default="ml.m5.large", help="transform instance type (default: %(default)s)"
-    )
+    add_config_options(transform, ServingCompute, only=("instance_type",))
     add_tf_threads(transform)
     add_serving_options(transform, batching=False)
     transform.add_argument("--run-name", help="name of this run in S3 and in the job names (default: dated)")
-    transform.add_argument("--poll", type=float, default=30.0, help=argparse.SUPPRESS)
+    add_config_options(transform, Waiting, only=("poll_s",))
     add_aws_options(transform, role=True)
     transform.set_defaults(handler=cmd_transform)
 
@@ -189,8 +172,9 @@ def cmd_train(args: argparse.Namespace) -> int:
             image=args.framework_version,
         )
         # inside the with: the bundle dir must live until start_training has uploaded it
+        waiting = config_from_args(Waiting, args)
         run_training(
-            spec, config, wait=not args.no_wait, poll_s=args.poll, echo=lambda line: print(line, flush=True)
+            spec, config, wait=waiting.wait, poll_s=waiting.poll_s, echo=lambda line: print(line, flush=True)
         )
     return 0
 
@@ -262,7 +246,7 @@ def _model_and_transform(args: argparse.Namespace, config: Any, name: str, sourc
     version = serving_version(model_data, config, args.framework_version)
     create_model(model_data, name, config, version, instance_type=args.instance_type, environment=environment)
     run_transform(
-        name, source, output, config, instance_type=args.instance_type, poll_s=args.poll, job_name=name
+        name, source, output, config, instance_type=args.instance_type, poll_s=args.poll_s, job_name=name
     )
 
 

@@ -7,7 +7,7 @@ import errno
 import socket
 from typing import Any
 
-from sagemaker_launcher import add_config_options, config_from_args
+from dataclass_flags import add_config_options, config_from_args
 from tweet_classifier.errors import TweetClassifierError
 from tweet_classifier.server.config import ServerConfig
 

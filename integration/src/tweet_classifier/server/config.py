@@ -6,7 +6,7 @@ import functools
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from sagemaker_launcher import option
+from dataclass_flags import option
 from tweet_classifier.errors import ConfigError
 from tweet_classifier.server.protocol import Limits
 

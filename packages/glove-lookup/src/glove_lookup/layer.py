@@ -23,6 +23,27 @@ FIRST_WORD_ID = 2
 VOCABULARY_ASSET = "vocabulary.txt"
 
 
+def _table_shape(
+    vectors: WordVectors | None, vocabulary_size: int | None, output_dim: int | None
+) -> tuple[int, int]:
+    """The embedding table's ``(rows, dim)``: the vectors' own, or the sizes a restore passes."""
+    if vectors is None:
+        if vocabulary_size is None or output_dim is None:
+            raise ValueError("GloveLookup needs vectors=..., or vocabulary_size and output_dim (restoring)")
+        if vocabulary_size < 1 or output_dim < 1:
+            raise ValueError(
+                f"vocabulary_size and output_dim must be >= 1, got {vocabulary_size} and {output_dim}"
+            )
+        return int(vocabulary_size), int(output_dim)
+    for arg, given, actual in (
+        ("vocabulary_size", vocabulary_size, len(vectors)),
+        ("output_dim", output_dim, vectors.dim),
+    ):
+        if given is not None and given != actual:
+            raise ValueError(f"{arg}={given} does not match the vectors ({actual})")
+    return len(vectors), vectors.dim
+
+
 @keras.saving.register_keras_serializable(package="glove_lookup")
 class GloveLookup(keras.layers.Layer):
     """Map raw strings to a ``[batch, sequence_length, dim]`` float32 tensor of word vectors.
@@ -84,28 +105,9 @@ class GloveLookup(keras.layers.Layer):
             raise ValueError(f"standardize must be one of {MODES} or a callable, got {standardize!r}")
         if vectors is not None and not isinstance(vectors, WordVectors):
             vectors = WordVectors.load(vectors)
-        if vectors is None:
-            if vocabulary_size is None or output_dim is None:
-                raise ValueError(
-                    "GloveLookup needs vectors=..., or vocabulary_size and output_dim (restoring)"
-                )
-            if vocabulary_size < 1 or output_dim < 1:
-                raise ValueError(
-                    f"vocabulary_size and output_dim must be >= 1, got {vocabulary_size} and {output_dim}"
-                )
-        else:
-            for arg, given, actual in (
-                ("vocabulary_size", vocabulary_size, len(vectors)),
-                ("output_dim", output_dim, vectors.dim),
-            ):
-                if given is not None and given != actual:
-                    raise ValueError(f"{arg}={given} does not match the vectors ({actual})")
-            vocabulary_size, output_dim = len(vectors), vectors.dim
-
+        self.vocabulary_size, self.output_dim = _table_shape(vectors, vocabulary_size, output_dim)
         self.sequence_length = sequence_length
         self.standardize = standardize
-        self.vocabulary_size = int(vocabulary_size)
-        self.output_dim = int(output_dim)
         self.supports_masking = True
         self._convert_input_args = False
         self._allow_non_tensor_positional_args = True

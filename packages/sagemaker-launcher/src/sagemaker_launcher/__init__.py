@@ -18,24 +18,14 @@ Public API::
     read_transform_output(output_uri, input_key, config) -> predictions
     unique_name(prefix) -> "prefix-YYYYmmdd-HHMMSS-mmm"
 
-For command lines: ``add_aws_options``, ``aws_config``, ``add_config_options``,
-``config_from_args``, ``option``, ``parse_bool``, ``run_main`` (:mod:`sagemaker_launcher.cli_tools`).
+For command lines (flags declared with :mod:`dataclass_flags`): ``add_aws_options``,
+``aws_config``, ``ServingCompute``, ``Waiting`` (:mod:`sagemaker_launcher.cli_options`) and
+``failure_line``, the ``failures`` hook of ``dataclass_flags.run_main`` (:mod:`sagemaker_launcher.failures`).
 
 CLI: ``sagemaker-launch {stage,train,transform,deploy,invoke,delete}``.
 """
 
-from sagemaker_launcher.cli_tools import (
-    EXIT_FAILED,
-    EXIT_USAGE,
-    add_aws_options,
-    add_config_options,
-    aws_config,
-    config_from_args,
-    installed_version,
-    option,
-    parse_bool,
-    run_main,
-)
+from sagemaker_launcher.cli_options import ServingCompute, Waiting, add_aws_options, aws_config
 from sagemaker_launcher.config import AwsConfig, check_role, parse_s3_uri
 from sagemaker_launcher.endpoints import (
     TFS_INTER_OP_THREADS,
@@ -48,6 +38,7 @@ from sagemaker_launcher.endpoints import (
     invoke,
 )
 from sagemaker_launcher.errors import ConfigError, JobFailedError, LauncherError, NotFoundError
+from sagemaker_launcher.failures import failure_line
 from sagemaker_launcher.images import (
     DEFAULT_SERVING_IMAGE,
     DEFAULT_TRAINING_IMAGE,
@@ -81,8 +72,6 @@ from sagemaker_launcher.transform import (
 __all__ = [
     "DEFAULT_SERVING_IMAGE",
     "DEFAULT_TRAINING_IMAGE",
-    "EXIT_FAILED",
-    "EXIT_USAGE",
     "SERVING_IMAGES",
     "TFS_INTER_OP_THREADS",
     "TFS_INTRA_OP_THREADS",
@@ -95,31 +84,28 @@ __all__ = [
     "LauncherError",
     "NotFoundError",
     "Serverless",
+    "ServingCompute",
     "ServingImage",
     "Staged",
     "TrainSpec",
     "TrainingImage",
     "TransformResult",
+    "Waiting",
     "add_aws_options",
-    "add_config_options",
     "aws_config",
     "check_in_service",
     "check_role",
-    "config_from_args",
     "create_model",
     "delete",
     "deploy",
     "download",
-    "installed_version",
+    "failure_line",
     "invoke",
     "model_artifact",
-    "option",
-    "parse_bool",
     "parse_s3_uri",
     "parse_transform_output",
     "put_jsonl",
     "read_transform_output",
-    "run_main",
     "run_training",
     "run_transform",
     "serving_image_for",

@@ -8,52 +8,38 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sagemaker_launcher.cli_tools import (
-    add_aws_options,
-    add_config_options,
-    aws_config,
-    config_from_args,
-    installed_version,
-    run_main,
-)
+from dataclass_flags import add_config_options, config_from_args, installed_version, run_main
+from sagemaker_launcher.cli_options import ServingCompute, Waiting, add_aws_options, aws_config
 from sagemaker_launcher.endpoints import add_serverless_options, serverless_from_args
 from sagemaker_launcher.errors import LauncherError
-from sagemaker_launcher.images import DEFAULT_SERVING_IMAGE
+from sagemaker_launcher.failures import failure_line
 from sagemaker_launcher.training import TrainSpec
+
+DESCRIPTION = "S3 staging, SageMaker training jobs, Batch Transform and TF Serving endpoints."
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="sagemaker-launch", description="S3 staging and SageMaker endpoints."
-    )
+    parser = argparse.ArgumentParser(prog="sagemaker-launch", description=DESCRIPTION)
     parser.add_argument(
         "--version", action="version", version=f"%(prog)s {installed_version('sagemaker-launcher')}"
     )
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    _add_stage(sub)
+    _add_train(sub)
+    _add_transform(sub)
+    _add_endpoint_commands(sub)
+    return parser
 
+
+def _add_stage(sub: Any) -> None:
     stage = sub.add_parser("stage", help="upload files/dirs to s3://BUCKET/PREFIX (skips identical objects)")
     stage.add_argument("paths", nargs="+", type=Path, help="files or directories")
     stage.add_argument("--to", required=True, help="s3://BUCKET/PREFIX (the bucket is created if missing)")
     add_aws_options(stage)
     stage.set_defaults(handler=cmd_stage)
 
-    deploy = sub.add_parser(
-        "deploy", help="serve s3://.../model.tar.gz on a TF Serving endpoint (create or switch)"
-    )
-    deploy.add_argument("--model-data", required=True, help="s3://.../model.tar.gz (1/saved_model.pb inside)")
-    deploy.add_argument("--endpoint", required=True, help="endpoint name")
-    deploy.add_argument("--instance-type", default="ml.m5.large")
-    deploy.add_argument("--instance-count", type=int, default=1)
-    deploy.add_argument(
-        "--framework-version",
-        default=DEFAULT_SERVING_IMAGE,
-        help="TF Serving image version (default: %(default)s)",
-    )
-    deploy.add_argument("--no-wait", action="store_true", help="return before the endpoint is InService")
-    add_serverless_options(deploy)
-    add_aws_options(deploy, role=True)
-    deploy.set_defaults(handler=cmd_deploy)
 
+def _add_train(sub: Any) -> None:
     train = sub.add_parser("train", help="run a SageMaker training job (TensorFlow image, ModelTrainer)")
     add_config_options(train, TrainSpec, exclude=("channels", "hyperparameters"))
     train.add_argument(
@@ -67,11 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="passed to the script as --KEY VALUE (repeatable)",
     )
-    train.add_argument("--no-wait", action="store_true", help="print the job name and return")
-    train.add_argument("--poll", type=float, default=30.0, help="seconds between status checks (default: 30)")
+    add_config_options(train, Waiting)
     add_aws_options(train, role=True)
     train.set_defaults(handler=cmd_train)
 
+
+def _add_transform(sub: Any) -> None:
     transform = sub.add_parser("transform", help="Batch Transform: score JSON-lines files under an S3 prefix")
     source = transform.add_mutually_exclusive_group(required=True)
     source.add_argument("--model", help="an existing SageMaker model name")
@@ -80,17 +67,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--input", required=True, help="s3://... prefix of .jsonl files (one instance per line)"
     )
     transform.add_argument("--output", required=True, help="s3://... prefix for the .out files")
-    transform.add_argument("--instance-type", default="ml.m5.large")
-    transform.add_argument("--instance-count", type=int, default=1)
-    transform.add_argument(
-        "--framework-version",
-        default=DEFAULT_SERVING_IMAGE,
-        help="TF Serving image version (default: %(default)s)",
-    )
-    transform.add_argument("--no-wait", action="store_true")
-    transform.add_argument("--poll", type=float, default=30.0)
+    add_config_options(transform, ServingCompute)
+    add_config_options(transform, Waiting)
     add_aws_options(transform, role=True)
     transform.set_defaults(handler=cmd_transform)
+
+
+def _add_endpoint_commands(sub: Any) -> None:
+    deploy = sub.add_parser(
+        "deploy", help="serve s3://.../model.tar.gz on a TF Serving endpoint (create or switch)"
+    )
+    deploy.add_argument("--model-data", required=True, help="s3://.../model.tar.gz (1/saved_model.pb inside)")
+    deploy.add_argument("--endpoint", required=True, help="endpoint name")
+    add_config_options(deploy, ServingCompute)
+    add_config_options(deploy, Waiting, only=("wait",))
+    add_serverless_options(deploy)
+    add_aws_options(deploy, role=True)
+    deploy.set_defaults(handler=cmd_deploy)
 
     invoke = sub.add_parser("invoke", help='send {"instances": [...]} to an endpoint, print the predictions')
     invoke.add_argument("--endpoint", required=True)
@@ -103,7 +96,6 @@ def build_parser() -> argparse.ArgumentParser:
     delete.add_argument("--endpoint", required=True)
     add_aws_options(delete)
     delete.set_defaults(handler=cmd_delete)
-    return parser
 
 
 def cmd_stage(args: argparse.Namespace) -> int:
@@ -134,8 +126,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         channels=_pairs(args.channel, "--channel"),
         hyperparameters=_pairs(args.hyperparameter, "--hyperparameter"),
     )
+    waiting = config_from_args(Waiting, args)
     run_training(
-        spec, config, wait=not args.no_wait, poll_s=args.poll, echo=lambda line: print(line, flush=True)
+        spec, config, wait=waiting.wait, poll_s=waiting.poll_s, echo=lambda line: print(line, flush=True)
     )
     return 0
 
@@ -145,20 +138,22 @@ def cmd_transform(args: argparse.Namespace) -> int:
     from sagemaker_launcher.transform import create_model, run_transform
 
     config = aws_config(args)
+    compute = config_from_args(ServingCompute, args)
+    waiting = config_from_args(Waiting, args)
     model = args.model
     if args.model_data:
         model = unique_name("transform")
-        create_model(args.model_data, model, config, args.framework_version, args.instance_type)
+        create_model(args.model_data, model, config, compute.framework_version, compute.instance_type)
         print(f"model: {model}")
     run_transform(
         model,
         args.input,
         args.output,
         config,
-        instance_type=args.instance_type,
-        instance_count=args.instance_count,
-        wait=not args.no_wait,
-        poll_s=args.poll,
+        instance_type=compute.instance_type,
+        instance_count=compute.instance_count,
+        wait=waiting.wait,
+        poll_s=waiting.poll_s,
     )
     return 0
 
@@ -166,16 +161,15 @@ def cmd_transform(args: argparse.Namespace) -> int:
 def cmd_deploy(args: argparse.Namespace) -> int:
     from sagemaker_launcher.endpoints import deploy
 
-    if args.instance_count < 1:
-        raise LauncherError("--instance-count must be >= 1")
+    compute = config_from_args(ServingCompute, args)
     result = deploy(
         args.model_data,
         args.endpoint,
         aws_config(args),
-        instance_type=args.instance_type,
-        instance_count=args.instance_count,
-        framework_version=args.framework_version,
-        wait=not args.no_wait,
+        instance_type=compute.instance_type,
+        instance_count=compute.instance_count,
+        framework_version=compute.framework_version,
+        wait=config_from_args(Waiting, args).wait,
         serverless=serverless_from_args(args),
     )
     print(f"endpoint {result.endpoint}: {result.status} (model {result.model}, image {result.image})")
@@ -219,7 +213,9 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return run_main("sagemaker-launch", build_parser(), argv)
+    return run_main(
+        "sagemaker-launch", build_parser(), argv, user_errors=(LauncherError,), failures=failure_line
+    )
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sagemaker_launcher.cli_tools import add_config_options, config_from_args, option
+from dataclass_flags import add_config_options, config_from_args, option
 from sagemaker_launcher.config import AwsConfig, parse_s3_uri
 from sagemaker_launcher.errors import ConfigError, LauncherError, NotFoundError
 from sagemaker_launcher.images import DEFAULT_SERVING_IMAGE
@@ -147,8 +147,6 @@ def deploy(
     (:data:`sagemaker_launcher.TFS_INTRA_OP_THREADS`). ``serverless``: a serverless endpoint
     of that size instead of ``instance_count`` instances (the image stays the CPU one of
     ``instance_type``)."""
-    from botocore.exceptions import ClientError
-
     if serverless is None and instance_count < 1:
         raise ConfigError(f"instance count must be >= 1, got {instance_count}")
 
@@ -164,27 +162,17 @@ def deploy(
         ExecutionRoleArn=role,
         Tags=tags,
     )
+    capacity = (
+        serverless.variant()
+        if serverless
+        else {"InitialInstanceCount": instance_count, "InstanceType": instance_type}
+    )
     sm.create_endpoint_config(
         EndpointConfigName=name,
-        ProductionVariants=[
-            {
-                "VariantName": "AllTraffic",
-                "ModelName": name,
-                **(
-                    serverless.variant()
-                    if serverless
-                    else {"InitialInstanceCount": instance_count, "InstanceType": instance_type}
-                ),
-            }
-        ],
+        ProductionVariants=[{"VariantName": "AllTraffic", "ModelName": name, **capacity}],
         Tags=tags,
     )
-    previous = None
-    try:
-        previous = sm.describe_endpoint(EndpointName=endpoint)["EndpointConfigName"]
-    except ClientError as err:
-        if not _not_found(err):
-            raise
+    previous = _current_config(sm, endpoint)
     if previous is None:
         sm.create_endpoint(EndpointName=endpoint, EndpointConfigName=name, Tags=tags)
     else:
@@ -193,6 +181,18 @@ def deploy(
     if previous is not None and wait:
         _delete_config_and_models(sm, previous)
     return Deployment(endpoint, name, name, image, status)
+
+
+def _current_config(sm: Any, endpoint: str) -> str | None:
+    """The endpoint config ``endpoint`` serves now; ``None`` if there is no such endpoint."""
+    from botocore.exceptions import ClientError
+
+    try:
+        return str(sm.describe_endpoint(EndpointName=endpoint)["EndpointConfigName"])
+    except ClientError as err:
+        if not _not_found(err):
+            raise
+    return None
 
 
 def wait_in_service(sm: Any, endpoint: str, poll_s: float, timeout_s: float) -> str:

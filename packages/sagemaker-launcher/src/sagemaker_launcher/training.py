@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sagemaker_launcher.cli_tools import option
+from dataclass_flags import option
 from sagemaker_launcher.config import AwsConfig, parse_s3_uri
 from sagemaker_launcher.errors import ConfigError, JobFailedError, NotFoundError
 from sagemaker_launcher.images import DEFAULT_TRAINING_IMAGE, TRAINING_IMAGES
@@ -45,7 +45,10 @@ class TrainSpec:
     instance_type: str = option("ml.m5.xlarge", help="training instance type")
     instance_count: int = option(1, help="instances; > 1 is multi-worker (SM_HOSTS)")
     framework_version: str = option(
-        DEFAULT_TRAINING_IMAGE, help="TensorFlow training image version (sagemaker_launcher.images)"
+        DEFAULT_TRAINING_IMAGE,
+        choices=tuple(sorted(TRAINING_IMAGES)),
+        help="TensorFlow training image; make test runs our code with the default's versions, the "
+        "others are accepted untested",
     )
     py_version: str = option(
         TRAINING_IMAGES[DEFAULT_TRAINING_IMAGE].py_version, help="Python of the training image"

@@ -1,75 +1,39 @@
-"""The CLI toolkit: flags generated from typed configs, main's exit codes, resource names."""
+"""The launcher's command-line pieces: its shared flags, failures as one line, resource names."""
 
 from __future__ import annotations
 
 import argparse
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dataclass_flags import EXIT_FAILED, EXIT_USAGE, add_config_options, config_from_args
+from dataclass_flags import run_main as generic_main
 from sagemaker_launcher import (
-    EXIT_FAILED,
-    EXIT_USAGE,
     ConfigError,
     JobFailedError,
+    LauncherError,
+    ServingCompute,
     TrainSpec,
-    add_config_options,
-    config_from_args,
-    run_main,
+    Waiting,
+    failure_line,
     unique_name,
 )
 
 
-@dataclass(frozen=True)
-class Job:
-    source: Path = field(metadata={"help": "where the code is"})
-    size: int = field(default=1, metadata={"help": "machines (100% of them)"})
-    rate: float = 0.5
-    kind: str = field(default="a", metadata={"choices": ("a", "b")})
-    fine_tune: bool = False
-    spot: bool = field(default=False, metadata={"switch": True})
-    wait: bool = field(default=True, metadata={"switch": True, "flag": "--no-wait"})
-    wait_s: int | None = field(default=None, metadata={"flag": "--max-wait"})
+def run_main(prog: str, parser: argparse.ArgumentParser, argv: list[str], **kwargs) -> int:
+    """main() as the launcher's commands run it."""
+    return generic_main(
+        prog, parser, argv, user_errors=(LauncherError, *kwargs.pop("user_errors", ())), failures=failure_line
+    )
 
 
 def parser_for(cls: type, **kwargs) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="t")
     add_config_options(parser, cls, **kwargs)
     return parser
-
-
-def test_flags_carry_types_defaults_and_help(capsys: pytest.CaptureFixture[str]) -> None:
-    parser = parser_for(Job)
-    args = ["--source", "code", "--size", "3", "--rate", "0.1", "--kind", "b", "--fine-tune", "yes"]
-    job = config_from_args(Job, parser.parse_args([*args, "--spot", "--no-wait", "--max-wait", "60"]))
-    assert job == Job(Path("code"), 3, 0.1, "b", True, True, False, 60)
-    assert config_from_args(Job, parser.parse_args(["--source", "x"])) == Job(Path("x"))
-    assert config_from_args(Job, parser.parse_args(["--source", "x"]), size=7).size == 7
-    with pytest.raises(SystemExit):
-        parser.parse_args(["--kind", "c", "--source", "x"])
-    with pytest.raises(SystemExit):
-        parser.parse_args([])  # --source is required: it has no default
-    parser.print_help()
-    text = " ".join(capsys.readouterr().out.split())
-    assert "where the code is (required)" in text
-    assert "machines (100% of them) (default: 1)" in text
-    assert "--max-wait MAX_WAIT" in text and "(default: none)" in text
-
-
-def test_excluded_and_unsupported_fields() -> None:
-    @dataclass
-    class Odd:
-        pairs: dict[str, str] = field(default_factory=dict)
-        name: str = "n"
-
-    with pytest.raises(TypeError, match="field pairs"):
-        parser_for(Odd)
-    args = parser_for(Odd, exclude=("pairs",)).parse_args(["--name", "m"])
-    assert config_from_args(Odd, args) == Odd({}, "m")
 
 
 def test_train_spec_flags_keep_their_names() -> None:
@@ -100,16 +64,6 @@ def test_main_turns_errors_into_one_line(
     parser.set_defaults(handler=handler)
     assert run_main("t", parser, [], user_errors=(KeyError,)) == code
     assert capsys.readouterr().err.strip() == line
-
-
-def test_main_keeps_the_traceback_of_a_bug(capsys: pytest.CaptureFixture[str]) -> None:
-    parser = argparse.ArgumentParser(prog="t")
-    parser.set_defaults(handler=lambda _args: 1 / 0)
-    with pytest.raises(ZeroDivisionError):
-        run_main("t", parser, [])
-    empty = argparse.ArgumentParser(prog="t")
-    assert run_main("t", empty, []) == EXIT_USAGE  # no command: the help
-    assert "usage: t" in capsys.readouterr().out
 
 
 @given(st.text(max_size=100), st.floats(0, 4e9, allow_nan=False))
@@ -159,23 +113,28 @@ def test_an_unreachable_aws_is_one_line(
     assert err.startswith("t: AWS call failed: Could not connect") and err.count("\n") == 1
 
 
-def test_user_errors_may_be_looked_up_only_when_needed(capsys: pytest.CaptureFixture[str]) -> None:
-    calls: list[int] = []
-
-    def mistakes() -> tuple[type[BaseException], ...]:
-        calls.append(1)
-        return (KeyError,)
-
-    parser = argparse.ArgumentParser(prog="t")
-    parser.set_defaults(handler=lambda _args: 0)
-    assert run_main("t", parser, [], user_errors=mistakes) == 0 and calls == []
-    parser.set_defaults(handler=lambda _args: {}["k"])
-    assert run_main("t", parser, [], user_errors=mistakes) == EXIT_USAGE and calls == [1]
-
-
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     from sagemaker_launcher.cli import main
 
     with pytest.raises(SystemExit) as info:
         main(["--version"])
     assert info.value.code == 0 and re.fullmatch(r"sagemaker-launch \d+\.\d+\.\d+\n", capsys.readouterr().out)
+
+
+def test_serving_compute_and_waiting_flags() -> None:
+    parser = parser_for(ServingCompute)
+    add_config_options(parser, Waiting)
+    args = parser.parse_args(["--instance-type", "ml.c5.xlarge", "--no-wait", "--poll", "5"])
+    assert config_from_args(ServingCompute, args) == ServingCompute(instance_type="ml.c5.xlarge")
+    assert config_from_args(Waiting, args) == Waiting(wait=False, poll_s=5.0)
+    with pytest.raises(ConfigError, match="--instance-count must be >= 1, got 0"):
+        config_from_args(ServingCompute, parser.parse_args(["--instance-count", "0"]))
+
+
+def test_an_unknown_training_image_is_refused_by_the_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    parser = parser_for(TrainSpec, exclude=("channels", "hyperparameters"))
+    with pytest.raises(SystemExit):
+        parser.parse_args(
+            ["--source-dir", "c", "--entry-script", "e", "--output", "s3://b/o", "--framework-version", "1.0"]
+        )
+    assert "invalid choice: '1.0'" in capsys.readouterr().err
