@@ -21,7 +21,7 @@ help:
 	@echo "make demo-lookup - show the GloVe lookup layer on the sample tweets"
 	@echo "make test   - set up and run every tox env (each package alone, then lint)"
 	@echo "make bench  - run bench/ (peers side by side, printed as ratios)"
-	@echo "make lint   - ruff + mypy + notebooks committed without outputs + module/function sizes"
+	@echo "make lint   - ruff + mypy + vermin + notebooks without outputs + module/function sizes + no import cycles"
 	@echo "make setup  - the root .venv with every package editable and the dev tools"
 	@echo "make clean  - remove what the demo and tweetclf's defaults wrote (distclean: also .venv, .tox)"
 
@@ -90,6 +90,8 @@ lint: setup
 	$(BIN)/vermin -q -t=3.10- --violations --no-tips --exclude-regex 'tests/|image_tests/' packages/*/src integration/src
 	$(BIN)/python ci/check_notebooks.py
 	$(BIN)/python ci/check_sizes.py
+	$(BIN)/python ci/check_imports.py
+	$(BIN)/python -m pytest -q -p no:cacheprovider ci
 
 # what the demo and tweetclf's default paths write (models/, reports/, model.tar.gz);
 # `make distclean` also removes the venv, tox envs and the benches' cached scores

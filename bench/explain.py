@@ -35,7 +35,7 @@ def per_call_ms(fn: Any, texts: Any, repeat: int) -> float:
 
 def shortened(texts: list[str]) -> list[str]:
     """Every text without one of its first MAX_WORDS words: what explain scores."""
-    from tweet_classifier.model.explain import MAX_WORDS
+    from tweet_classifier.signatures import MAX_WORDS
 
     out = []
     for text in texts:

@@ -80,9 +80,10 @@ class FakeVersion:
 
 
 def test_a_new_version_retires_the_old_versions_batcher(tmp_path) -> None:
-    from tweet_classifier.server.app import Server, ServerConfig
+    from tweet_classifier.server import ServerConfig
+    from tweet_classifier.server.service import Service
 
-    server = Server(ServerConfig(model_base=tmp_path))
+    server = Service(ServerConfig(model_base=tmp_path))
     one, two = FakeVersion(1), FakeVersion(2)
 
     async def scenario() -> tuple[list[tuple[int, str]], object, list[tuple[int, str]], bool]:

@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 
 from tweet_classifier import ExportedModel, read_tweets, sample_csv
 from tweet_classifier.artifacts.exported_model import Explanation
-from tweet_classifier.model.explain import MAX_WORDS, WORD_BY_WORD_FROM
+from tweet_classifier.model.explain import WORD_BY_WORD_FROM
 from tweet_classifier.report.explained_errors import MAX_ERRORS, influential_words, mistakes
+from tweet_classifier.signatures import MAX_WORDS
 
 V1_LOADER = textwrap.dedent(
     """

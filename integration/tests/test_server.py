@@ -531,11 +531,10 @@ def test_explain_never_holds_the_threads_of_serving_default(trained, tmp_path: P
 
 
 def test_explain_cost_counts_the_words_the_signature_lists() -> None:
-    from tweet_classifier.model.explain import MAX_WORDS
-    from tweet_classifier.server.protocol import EXPLAINED_WORDS, explain_cost
+    from tweet_classifier.server.protocol import explain_cost
+    from tweet_classifier.signatures import MAX_WORDS
 
-    assert EXPLAINED_WORDS == MAX_WORDS
-    assert explain_cost(["a " * 100, "b c", ""]) == 64 * 100 + 2 * 2
+    assert explain_cost(["a " * 100, "b c", ""]) == MAX_WORDS * 100 + 2 * 2
 
 
 def test_the_oov_share_of_served_texts_is_a_drift_metric(server: Served) -> None:

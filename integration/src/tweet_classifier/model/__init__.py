@@ -18,8 +18,6 @@ Public API::
 """
 
 from tweet_classifier.model.explain import (
-    EXPLAIN_OUTPUTS,
-    MAX_WORDS,
     WORD_BY_WORD_FROM,
     explain_function,
     lookup_of,
@@ -39,9 +37,7 @@ from tweet_classifier.model.text_model import (
 from tweet_classifier.model.word_removal import token_ids_without_word
 
 __all__ = [
-    "EXPLAIN_OUTPUTS",
     "MAX_NGRAMS",
-    "MAX_WORDS",
     "SCORER",
     "WORD_BY_WORD_FROM",
     "LinearFit",

@@ -39,10 +39,9 @@ from glove_lookup import GloveLookup, standardize
 from ngram_tfidf import NgramTfidf, each_word, ngram_logits_without_word, texts_without_word
 from tweet_classifier.model.text_model import SCORER
 from tweet_classifier.model.word_removal import token_ids_without_word
+from tweet_classifier.signatures import MAX_WORDS
 
-MAX_WORDS = 64  # words explained per text; later words are not listed (tweets have about 15)
 WORD_BY_WORD_FROM = 48  # shortened texts in a batch from which reading words once is faster
-EXPLAIN_OUTPUTS = ("probability", "label", "words", "tokens", "oov", "contribution")
 
 
 def lookup_of(model: keras.Model) -> GloveLookup | None:

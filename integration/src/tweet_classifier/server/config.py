@@ -9,6 +9,7 @@ from pathlib import Path
 from dataclass_flags import option
 from tweet_classifier.errors import ConfigError
 from tweet_classifier.server.protocol import Limits
+from tweet_classifier.signatures import MAX_WORDS
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class ServerConfig:
     )
     max_explain_words: int = option(
         Limits.max_explain_words,
-        help="words an explain request may read: each text's explained words (its first 64) times "
+        help=f"words an explain request may read: each text's explained words (its first {MAX_WORDS}) times "
         "its words, summed; more get 400 (256 tweets of 15 words read 57,600)",
     )
     batching: bool = option(

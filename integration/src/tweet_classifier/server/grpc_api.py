@@ -1,11 +1,12 @@
 """TF Serving's gRPC API beside REST (``tweetclf serve --grpc-port``), with TF Serving's own protos.
 
 ``PredictionService``: ``Predict`` and ``GetModelMetadata``; ``ModelService``:
-``GetModelStatus``. The same models, batchers, limits and metrics as the REST routes, so a
-request gets the same numbers either way. A client's mistake is ``INVALID_ARGUMENT`` (bad
-input tensor, unknown signature or output, too many texts), an unknown model or version
-``NOT_FOUND``, no version loaded yet ``UNAVAILABLE``; ``INTERNAL`` only for a bug. Bytes that
-are not UTF-8 are read with U+FFFD in their place, as the model's own standardisation does.
+``GetModelStatus``. The same service (:mod:`.service`) as the REST routes: the same models,
+batchers, limits and metrics, so a request gets the same numbers either way. Refusals get the
+status codes of :mod:`.errors`' table (a client's mistake ``INVALID_ARGUMENT``, an unknown
+model or version ``NOT_FOUND``, no version loaded yet ``UNAVAILABLE``); ``INTERNAL`` only for
+a bug. Bytes that are not UTF-8 are read with U+FFFD in their place, as the model's own
+standardisation does.
 
 Example (a user of TF Serving, with the ``tensorflow-serving-api`` stubs):
 
@@ -24,7 +25,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import grpc
 import numpy as np
@@ -38,53 +39,38 @@ from tensorflow_serving.apis import (
     prediction_service_pb2_grpc,
 )
 
-from tweet_classifier.server.protocol import BadRequestError, check_signature, check_texts
-from tweet_classifier.server.store import LoadedVersion, ModelNotFoundError, NoVersionLoadedError
-
-if TYPE_CHECKING:
-    from tweet_classifier.server.app import Server
+from tweet_classifier.server.errors import BadRequestError, refusal
+from tweet_classifier.server.protocol import check_signature, check_texts
+from tweet_classifier.server.service import Service
+from tweet_classifier.server.store import LoadedVersion
 
 log = logging.getLogger("tweetclf.serve")
 
 
-class _RefusedError(Exception):
-    """A request answered with a status code other than OK."""
+class _Servicer:
+    """What both gRPC services share: the transport-neutral service, and one way to answer errors."""
 
-    def __init__(self, code: grpc.StatusCode, message: str) -> None:
-        super().__init__(message)
-        self.code, self.message = code, message
-
-
-class _Service:
-    """What both services share: the REST server's state, and one way to answer errors."""
-
-    def __init__(self, server: Server) -> None:
-        self.server = server
+    def __init__(self, service: Service) -> None:
+        self.server = service
 
     def model(self, spec: Any) -> LoadedVersion:
         if spec.version_label:
-            raise _RefusedError(
-                grpc.StatusCode.INVALID_ARGUMENT, "version labels are not supported: pin a version"
-            )
+            raise BadRequestError("version labels are not supported: pin a version")
         return self.server.store.get(spec.name, _version(spec))
 
     async def answer(self, method: str, spec: Any, context: Any, work: Callable[[], Awaitable[Any]]) -> Any:
-        """Run ``work``; map our errors to status codes; count the request in the metrics."""
+        """Run ``work``; a refusal as its status code (:mod:`.errors`); count the request in the metrics."""
         started = time.perf_counter()
         code = grpc.StatusCode.OK
         try:
             return await work()
-        except _RefusedError as err:
-            code, message = err.code, err.message
-        except ModelNotFoundError as err:
-            code, message = grpc.StatusCode.NOT_FOUND, str(err)
-        except NoVersionLoadedError as err:
-            code, message = grpc.StatusCode.UNAVAILABLE, str(err)
-        except BadRequestError as err:
-            code, message = grpc.StatusCode.INVALID_ARGUMENT, str(err)
-        except Exception as err:  # a bug or a TF failure: say so, keep serving
-            log.exception("gRPC %s failed", method)
-            code, message = grpc.StatusCode.INTERNAL, f"internal error: {type(err).__name__}"
+        except Exception as err:
+            refused = refusal(err)
+            if refused is not None:
+                code, message = grpc.StatusCode[refused.grpc_code], refused.message
+            else:  # a bug or a TF failure: say so, keep serving
+                log.exception("gRPC %s failed", method)
+                code, message = grpc.StatusCode.INTERNAL, f"internal error: {type(err).__name__}"
         finally:
             pinned = _version(spec)
             version = "latest" if pinned is None else str(pinned)
@@ -93,7 +79,7 @@ class _Service:
         await context.abort(code, message)
 
 
-class PredictionService(_Service, prediction_service_pb2_grpc.PredictionServiceServicer):
+class PredictionService(_Servicer, prediction_service_pb2_grpc.PredictionServiceServicer):
     """``Predict`` and ``GetModelMetadata``."""
 
     async def Predict(self, request: Any, context: Any) -> Any:  # noqa: N802 (the proto's name)
@@ -133,7 +119,7 @@ class PredictionService(_Service, prediction_service_pb2_grpc.PredictionServiceS
         return await self.answer("GetModelMetadata", request.model_spec, context, work)
 
 
-class ModelService(_Service, model_service_pb2_grpc.ModelServiceServicer):
+class ModelService(_Servicer, model_service_pb2_grpc.ModelServiceServicer):
     """``GetModelStatus`` (``HandleReloadConfigRequest`` stays unimplemented, as the base class says)."""
 
     async def GetModelStatus(self, request: Any, context: Any) -> Any:  # noqa: N802
@@ -149,7 +135,7 @@ class ModelService(_Service, model_service_pb2_grpc.ModelServiceServicer):
         return await self.answer("GetModelStatus", request.model_spec, context, work)
 
 
-def _texts(request: Any, input_name: str, server: Server) -> list[str]:
+def _texts(request: Any, input_name: str, server: Service) -> list[str]:
     """The request's one string input as texts, checked as REST checks them."""
     names = sorted(request.inputs)
     if names != [input_name]:
@@ -212,7 +198,7 @@ def _fill_spec(spec: Any, name: str, version: int, signature: str) -> None:
     spec.signature_name = signature
 
 
-async def start_grpc(server: Server, address: str) -> Any:
+async def start_grpc(server: Service, address: str) -> Any:
     """A started ``grpc.aio`` server for both services on ``address`` (``host:port``)."""
     limit = server.config.max_body_bytes
     grpc_server = grpc.aio.server(options=[("grpc.max_receive_message_length", limit)])

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tweet_classifier.server.protocol import EXPLAINED_WORDS, Limits
+from tweet_classifier.server.protocol import Limits
+from tweet_classifier.signatures import MAX_WORDS
 
 _TEXTS = {"type": "array", "items": {"type": "string"}, "minItems": 1}
 _ERROR = {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}
@@ -56,7 +57,7 @@ def limits_description(limits: Limits, max_body_bytes: int) -> str:
         f"{limits.max_request_text_bytes} bytes of text in all (--max-request-text-bytes); "
         f"a body of {max_body_bytes} bytes (--max-body-bytes, else 413); "
         f"explain: {limits.max_explain_words} words read, each text once per explained word "
-        f"(its first {EXPLAINED_WORDS}) times its words (--max-explain-words)"
+        f"(its first {MAX_WORDS}) times its words (--max-explain-words)"
     )
 
 

@@ -11,16 +11,11 @@ from typing import Any
 
 import numpy as np
 
+from tweet_classifier.server.errors import BadRequestError, UnsupportedMediaTypeError
+from tweet_classifier.signatures import MAX_WORDS
+
 # what follows /v1/models/ in TF Serving's REST paths: NAME[/versions/N][:predict|/metadata]
 MODEL_PATH = re.compile(r"^(?P<name>[^/:]+)(?:/versions/(?P<version>[0-9]+))?(?P<tail>/metadata|:predict)?$")
-
-
-class BadRequestError(ValueError):
-    """The request is malformed (HTTP 400)."""
-
-
-class UnsupportedMediaTypeError(ValueError):
-    """The Content-Type is not accepted (HTTP 415)."""
 
 
 @dataclass(frozen=True)
@@ -33,17 +28,14 @@ class Limits:
     max_request_text_bytes: int = 1024 * 1024
 
 
-EXPLAINED_WORDS = 64  # the explain signature's MAX_WORDS (tests check they agree): words listed per text
-
-
 def explain_cost(texts: list[str]) -> int:
     """The words ``explain`` reads for ``texts``: each text once per word it explains (its first
-    :data:`EXPLAINED_WORDS`), each time all its words but one.
+    :data:`~tweet_classifier.signatures.MAX_WORDS`), each time all its words but one.
 
     >>> explain_cost(["a b c", "fire"])  # 3 x 3 + 1 x 1
     10
     """
-    return sum(min(n, EXPLAINED_WORDS) * n for n in (len(text.split()) for text in texts))
+    return sum(min(n, MAX_WORDS) * n for n in (len(text.split()) for text in texts))
 
 
 def check_work(texts: list[str], signature: str, limits: Limits) -> None:
@@ -54,7 +46,7 @@ def check_work(texts: list[str], signature: str, limits: Limits) -> None:
     if cost > limits.max_explain_words:
         raise BadRequestError(
             f"explain would read {cost:,} words (each text once per explained word, up to "
-            f"{EXPLAINED_WORDS}, times its words); the limit is {limits.max_explain_words:,} per request "
+            f"{MAX_WORDS}, times its words); the limit is {limits.max_explain_words:,} per request "
             "(--max-explain-words): send fewer or shorter texts"
         )
 

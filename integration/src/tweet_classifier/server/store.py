@@ -14,16 +14,9 @@ import numpy as np
 from tweet_classifier.artifacts.exported_model import Signatures, load_signatures
 from tweet_classifier.artifacts.versions import complete_versions
 from tweet_classifier.artifacts.warmup import read_warmup
+from tweet_classifier.server.errors import ModelNotFoundError, NoVersionLoadedError
 
 log = logging.getLogger("tweetclf.serve")
-
-
-class ModelNotFoundError(LookupError):
-    """Unknown model name or version (HTTP 404)."""
-
-
-class NoVersionLoadedError(RuntimeError):
-    """No version is available yet (HTTP 503)."""
 
 
 @dataclass
