@@ -48,8 +48,8 @@ def fold_inputs(texts: list[str], y: np.ndarray) -> tuple[Any, dict[tuple[int, i
     import pandas as pd
     import tensorflow as tf
 
-    from glove_lookup import WordVectors
-    from ngram_tfidf import GramCounts, VectorPool
+    from glove_lookup import VectorPool, WordVectors
+    from ngram_tfidf import GramCounts
     from tweet_classifier import TrainConfig
     from tweet_classifier.training.inputs import build_lookups, standardized
 

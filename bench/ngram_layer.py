@@ -29,7 +29,8 @@ def stage_graph(layer: Any, stage: str) -> Callable[[Any], Any]:
     """A tf.function running the layer's work up to ``stage`` (inclusive)."""
     import tensorflow as tf
 
-    from ngram_tfidf import char_ngram_keys, clean, token_fingerprints, word_ngram_keys
+    from ngram_tfidf import clean
+    from ngram_tfidf.keys import char_ngram_keys, token_fingerprints, word_ngram_keys
 
     size = tf.constant(layer.vocabulary_size, tf.int64)
 

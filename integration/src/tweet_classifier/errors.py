@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import sys
 
+import dataclass_flags
+
 
 class TweetClassifierError(Exception):
     """Base class of the errors this package raises on purpose."""
 
 
-class ConfigError(TweetClassifierError, ValueError):
+class ConfigError(TweetClassifierError, dataclass_flags.ConfigError):
     """A hyperparameter, flag or setting is out of range; the message names it."""
 
 
@@ -43,7 +45,12 @@ def user_errors() -> tuple[type[Exception], ...]:
     """
     from glove_lookup import GloveLookupError
 
-    ours: tuple[type[Exception], ...] = (TweetClassifierError, GloveLookupError, FileNotFoundError)
+    ours: tuple[type[Exception], ...] = (
+        TweetClassifierError,
+        dataclass_flags.ConfigError,  # a bad setting, whichever package's
+        GloveLookupError,
+        FileNotFoundError,
+    )
     # not imported: none of their errors can have been raised
     rebalance = sys.modules.get("rebalance")
     launcher = sys.modules.get("sagemaker_launcher")

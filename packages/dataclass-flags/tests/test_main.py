@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from dataclass_flags import EXIT_FAILED, EXIT_USAGE, installed_version, run_main
+from dataclass_flags import EXIT_FAILED, EXIT_USAGE, ConfigError, installed_version, run_main
 
 
 class FailedError(Exception):
@@ -24,6 +24,7 @@ def failures(err: BaseException, args: argparse.Namespace) -> str | None:
     ("raised", "code", "line"),
     [
         (KeyError("mine"), EXIT_USAGE, "t: error: 'mine'"),
+        (ConfigError("--size must be >= 1"), EXIT_USAGE, "t: error: --size must be >= 1"),
         (FailedError("job x failed"), EXIT_FAILED, "t: job x failed (run 7)"),
         (KeyboardInterrupt(), 130, "t: interrupted"),
     ],

@@ -8,7 +8,8 @@ import tensorflow as tf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ngram_tfidf import WORD_FLAG, clean, ngram_keys
+from ngram_tfidf import clean, ngram_keys
+from ngram_tfidf.keys import WORD_FLAG
 
 
 def test_cleaning_and_grams() -> None:

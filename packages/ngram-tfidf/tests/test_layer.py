@@ -10,7 +10,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ngram_tfidf import (
-    WORD_FLAG,
     GramCounts,
     NgramTfidf,
     NgramVocabulary,
@@ -19,6 +18,7 @@ from ngram_tfidf import (
     ngram_keys,
     tfidf_matrix,
 )
+from ngram_tfidf.keys import WORD_FLAG
 
 
 @pytest.fixture(scope="module")

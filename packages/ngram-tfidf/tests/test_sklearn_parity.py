@@ -17,8 +17,11 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from ngram_tfidf import WORD_FLAG, GramCounts, NgramVocabulary, clean, fit_logistic, tfidf_matrix
-from ngram_tfidf.keys import _WORD_SEED  # the word seed is ours; FNV-1a's basis and prime are public
+from ngram_tfidf import GramCounts, NgramVocabulary, clean, fit_logistic, tfidf_matrix
+from ngram_tfidf.keys import (  # the word seed is ours; FNV-1a's basis and prime are public
+    _WORD_SEED,
+    WORD_FLAG,
+)
 
 FNV_OFFSET_BASIS, FNV_PRIME, MASK = 0xCBF29CE484222325, 0x100000001B3, (1 << 64) - 1
 

@@ -42,7 +42,7 @@ class LinearFit:
         output, ``vectors`` the lookup's (needed when the member was fitted with pooled vectors)."""
         import keras
 
-        from ngram_tfidf import VectorPool
+        from glove_lookup import VectorPool
 
         if self.vector_coef is None:
             return ngram_logit

@@ -22,8 +22,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from glove_lookup import GloveLookup
-from ngram_tfidf import HashedNgrams
+from glove_lookup import GloveLookup, HashedNgrams
 from tweet_classifier.config import TrainConfig
 from tweet_classifier.model.linear import LinearFit
 from tweet_classifier.model.pooling import MaxMeanPool

@@ -112,7 +112,7 @@ def pooled_vectors(lookup: Any, inputs: Sequence[str] | np.ndarray, batch_size: 
     """
     import tensorflow as tf
 
-    from ngram_tfidf import VectorPool
+    from glove_lookup import VectorPool
 
     pool = VectorPool()
     parts = [

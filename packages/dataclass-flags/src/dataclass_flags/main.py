@@ -6,6 +6,8 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
+from dataclass_flags.errors import ConfigError
+
 EXIT_USAGE = 2  # a user mistake: one line on stderr
 EXIT_FAILED = 1  # a failure the command recognised (a job that failed, a remote service's error)
 
@@ -38,7 +40,8 @@ def run_main(
     """Parse ``argv`` and call ``args.handler(args)``; the exit status.
 
     No command: the help, exit 2. An error for which ``failures(err, args)`` returns a line:
-    that line, exit 1. One of ``user_errors``: ``prog: error: <message>``, exit 2. Ctrl-C: exit
+    that line, exit 1. A :class:`ConfigError` or one of ``user_errors``: ``prog: error: <message>``,
+    exit 2. Ctrl-C: exit
     130. Anything else is a bug and keeps its traceback. ``user_errors`` may be a function,
     called only when something was raised (so that the libraries it names load only then).
 
@@ -63,7 +66,7 @@ def run_main(
             print(f"{prog}: {line}", file=sys.stderr)
             return EXIT_FAILED
         mistakes = user_errors() if callable(user_errors) else user_errors
-        if isinstance(err, mistakes):
+        if isinstance(err, (ConfigError, *mistakes)):
             print(f"{prog}: error: {err}", file=sys.stderr)
             return EXIT_USAGE
         raise

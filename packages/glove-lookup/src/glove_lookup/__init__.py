@@ -6,6 +6,8 @@ Public API::
     GloveLookup(wv, sequence_length=30, standardize="tweet", trainable=False)
     standardize(texts, mode="tweet")
     export_saved_model(model, "models/name/1")   # TF Serving SavedModel, input "text": string[None]
+    VectorPool()                              # a text's word vectors -> their mean and max directions
+    HashedNgrams(num_buckets, max_ngrams)     # fastText-style hashed n-gram ids of standardised text
 """
 
 from typing import TYPE_CHECKING
@@ -22,14 +24,18 @@ from glove_lookup.vectors import WordVectors
 
 if TYPE_CHECKING:  # imported lazily at run time (they load TensorFlow)
     from glove_lookup.export import export_saved_model
+    from glove_lookup.hashed_ngrams import HashedNgrams
     from glove_lookup.layer import GloveLookup
+    from glove_lookup.pooling import VectorPool
 
 __all__ = [
     "DuplicateWordsWarning",
     "GloveLookup",
     "GloveLookupError",
+    "HashedNgrams",
     "MissingVectorsPackageError",
     "UnsafeFormatError",
+    "VectorPool",
     "VectorsFormatError",
     "WordVectors",
     "export_saved_model",
@@ -38,7 +44,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    # The layer imports TensorFlow and Keras; load them only when it is used.
+    # The layers import TensorFlow and Keras; load them only when one is used.
     if name == "GloveLookup":
         from glove_lookup.layer import GloveLookup
 
@@ -47,4 +53,12 @@ def __getattr__(name: str) -> object:
         from glove_lookup.export import export_saved_model
 
         return export_saved_model
+    if name == "HashedNgrams":
+        from glove_lookup.hashed_ngrams import HashedNgrams
+
+        return HashedNgrams
+    if name == "VectorPool":
+        from glove_lookup.pooling import VectorPool
+
+        return VectorPool
     raise AttributeError(f"module 'glove_lookup' has no attribute {name!r}")

@@ -11,59 +11,37 @@ Public API::
     clean(texts), ngram_keys(texts)                   # the light cleaning and the 62-bit n-gram keys
     ngram_logits_without_word(layer, words, rows, position)   # exact leave-one-word-out logits
     each_word(words), texts_without_word(words, rows, position)   # the variants it scores
-    HashedNgrams(num_buckets, max_ngrams)             # fastText-style hashed n-gram ids
-    VectorPool()                                      # word vectors -> mean and max directions
+    without_word(per_word, words, rows, position)     # any per-word values, one word left out
+    NgramTfidfError > TrainingDataError, VocabularyError   # what it raises on purpose
 
-Only core TF ops, so a model using these layers loads in TF Serving without this package.
+Only core TF ops, so a model using these layers loads in TF Serving without this package. The
+n-gram keys' internals (``WORD_FLAG``, ``char_ngram_keys``, ...) are in :mod:`ngram_tfidf.keys`.
 """
 
 from ngram_tfidf.counts import GramCounts, NgramVocabulary, tfidf_matrix
+from ngram_tfidf.errors import NgramTfidfError, TrainingDataError, VocabularyError
 from ngram_tfidf.fitting import TfidfLogit, fit_logistic, solve, solve_soft, tfidf_features
-from ngram_tfidf.hashed import HashedNgrams
-from ngram_tfidf.keys import (
-    CHAR_NGRAMS,
-    WORD_FLAG,
-    WORD_NGRAMS,
-    char_ngram_keys,
-    clean,
-    ngram_keys,
-    token_fingerprints,
-    word_ngram_keys,
-)
-from ngram_tfidf.layer import KEYS_ASSET, NgramTfidf
-from ngram_tfidf.pooling import VectorPool
-from ngram_tfidf.word_removal import (
-    each_word,
-    ngram_logits_without_word,
-    other_words,
-    texts_without_word,
-    without_word,
-)
+from ngram_tfidf.keys import clean, ngram_keys
+from ngram_tfidf.layer import NgramTfidf
+from ngram_tfidf.word_removal import each_word, ngram_logits_without_word, texts_without_word, without_word
 
 __all__ = [
-    "CHAR_NGRAMS",
-    "KEYS_ASSET",
-    "WORD_FLAG",
-    "WORD_NGRAMS",
     "GramCounts",
-    "HashedNgrams",
     "NgramTfidf",
+    "NgramTfidfError",
     "NgramVocabulary",
     "TfidfLogit",
-    "VectorPool",
-    "char_ngram_keys",
+    "TrainingDataError",
+    "VocabularyError",
     "clean",
     "each_word",
     "fit_logistic",
     "ngram_keys",
     "ngram_logits_without_word",
-    "other_words",
     "solve",
     "solve_soft",
     "texts_without_word",
     "tfidf_features",
     "tfidf_matrix",
-    "token_fingerprints",
     "without_word",
-    "word_ngram_keys",
 ]

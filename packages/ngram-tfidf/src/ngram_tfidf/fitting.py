@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ngram_tfidf.counts import GramCounts, NgramVocabulary, tfidf_matrix
+from ngram_tfidf.errors import TrainingDataError
 from ngram_tfidf.layer import NgramTfidf
 
 
@@ -47,7 +48,7 @@ def solve_soft(features: Any, targets: Any, c: float) -> tuple[np.ndarray, float
 
     t = np.asarray(targets, np.float64)
     if t.min() < 0 or t.max() > 1:
-        raise ValueError("soft targets must be in [0, 1]")
+        raise TrainingDataError("soft targets must be in [0, 1]")
     if np.isin(t, (0.0, 1.0)).all():
         return solve(features, t.astype(np.int64), c)
     both = vstack([features, features], format="csr") if issparse(features) else np.vstack([features] * 2)
@@ -116,11 +117,11 @@ def fit_logistic(
     """
     y = np.asarray(labels)
     if len(y) != len(texts):
-        raise ValueError(f"{len(texts)} texts but {len(y)} labels")
+        raise TrainingDataError(f"{len(texts)} texts but {len(y)} labels")
     if not np.isin(y, (0, 1)).all():
-        raise ValueError("labels must be 0 or 1")
+        raise TrainingDataError("labels must be 0 or 1")
     if len(np.unique(y)) < 2:
-        raise ValueError("labels must hold both classes (0 and 1)")
+        raise TrainingDataError("labels must hold both classes (0 and 1)")
     counts = GramCounts.of(list(texts))
     vocabulary = NgramVocabulary.fit(counts, char_min_df=char_min_df, word_min_df=word_min_df)
     coef, intercept = solve(tfidf_matrix(counts, vocabulary), y.astype(np.int64), c)

@@ -18,6 +18,7 @@ import numpy as np
 import tensorflow as tf
 
 from ngram_tfidf.counts import NgramVocabulary
+from ngram_tfidf.errors import VocabularyError
 from ngram_tfidf.keys import ngram_keys
 
 KEYS_ASSET = "ngram_keys.npy"
@@ -62,11 +63,12 @@ class NgramTfidf(keras.layers.Layer):
         if vocabulary is not None:
             vocabulary_size, num_char = len(vocabulary), vocabulary.num_char
         if vocabulary_size is None or num_char is None or vocabulary_size < 1:
-            raise ValueError("NgramTfidf needs a non-empty vocabulary (or vocabulary_size and num_char)")
+            raise VocabularyError("NgramTfidf needs a non-empty vocabulary (or vocabulary_size and num_char)")
         self.vocabulary_size = int(vocabulary_size)
         self.num_char = int(num_char)
         if weights is not None and np.shape(weights) != (self.vocabulary_size,):
-            raise ValueError(f"weights must have shape ({self.vocabulary_size},), got {np.shape(weights)}")
+            shape = np.shape(weights)
+            raise VocabularyError(f"weights must have shape ({self.vocabulary_size},), got {shape}")
         self._convert_input_args = False
         self._allow_non_tensor_positional_args = True
         self.supports_jit = False
@@ -91,14 +93,15 @@ class NgramTfidf(keras.layers.Layer):
 
     def _set_table(self, keys: np.ndarray) -> None:
         if keys.shape != (self.vocabulary_size,) or keys.dtype != np.int64:
-            raise ValueError(
+            raise VocabularyError(
                 f"expected {self.vocabulary_size} int64 n-gram keys, got {keys.dtype} {keys.shape}"
             )
         self._table = tf.lookup.StaticHashTable(_KeyToColumn(keys), default_value=-1)
         self._keys = keys
 
     def save_assets(self, dir_path: str) -> None:
-        assert self._keys is not None
+        if self._keys is None:
+            raise VocabularyError("this NgramTfidf has no vocabulary to save (build it from one)")
         np.save(Path(dir_path) / KEYS_ASSET, self._keys, allow_pickle=False)
 
     def load_assets(self, dir_path: str) -> None:
@@ -118,7 +121,7 @@ class NgramTfidf(keras.layers.Layer):
         ``keys`` (:mod:`ngram_tfidf.keys`) this layer knows, unordered, and how
         often each occurs. Keys it does not know (and empty slots, -1) are left out."""
         if self._table is None:
-            raise ValueError("this NgramTfidf has no vocabulary (restore it with load_assets)")
+            raise VocabularyError("this NgramTfidf has no vocabulary (restore it with load_assets)")
         column = self._table.lookup(keys)
         known = column >= 0
         size = tf.constant(self.vocabulary_size, tf.int64)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclass_flags
+
 
 class LauncherError(Exception):
     """Base class of the errors this package raises on purpose."""
 
 
-class ConfigError(LauncherError, ValueError):
+class ConfigError(LauncherError, dataclass_flags.ConfigError):
     """Missing or malformed configuration: region, role, credentials, S3 URI, channel name."""
 
 

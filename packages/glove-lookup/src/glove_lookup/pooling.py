@@ -14,7 +14,7 @@ import keras
 import tensorflow as tf
 
 
-@keras.saving.register_keras_serializable(package="ngram_tfidf")
+@keras.saving.register_keras_serializable(package="glove_lookup")
 class VectorPool(keras.layers.Layer):
     """``[batch, steps, dim]`` word vectors -> ``[batch, 2 * dim]`` features.
 

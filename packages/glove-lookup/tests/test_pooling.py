@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from ngram_tfidf import VectorPool
+from glove_lookup import VectorPool
 
 finite = st.floats(-10, 10, allow_nan=False, width=32)
 

@@ -7,8 +7,7 @@ import tensorflow as tf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from glove_lookup import standardize
-from ngram_tfidf import HashedNgrams
+from glove_lookup import HashedNgrams, standardize
 
 LAYER = HashedNgrams(num_buckets=1000, max_ngrams=64)
 

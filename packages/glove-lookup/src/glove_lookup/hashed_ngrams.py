@@ -11,10 +11,10 @@ from typing import Any
 import keras
 import tensorflow as tf
 
-from glove_lookup import standardize
+from glove_lookup.standardize import standardize
 
 
-@keras.saving.register_keras_serializable(package="ngram_tfidf")
+@keras.saving.register_keras_serializable(package="glove_lookup")
 class HashedNgrams(keras.layers.Layer):
     """Raw strings ``[batch]`` -> int64 ``[batch, max_ngrams]`` ids of hashed n-grams (0 = padding).
 
