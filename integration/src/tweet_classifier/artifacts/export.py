@@ -18,7 +18,7 @@ from tweet_classifier.model.explain import explain_function, oov_share_function
 
 INPUT_NAME = "text"
 # whose versions an export records: a TF Serving image is chosen by the TensorFlow that wrote it
-WRITERS = ("tensorflow", "keras", "tweet-classifier", "glove-lookup", "ngram-tfidf")
+WRITERS = ("tensorflow", "keras", "tweetclf", "glove-lookup", "ngram-tfidf")
 
 
 def written_by() -> dict[str, str]:
