@@ -51,9 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--version", action="version", version=f"%(prog)s {installed_version('tweetclf')}"
-    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {installed_version('tweetclf')}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     _add_train(sub)
     _add_evaluate(sub)

@@ -29,7 +29,7 @@ def in_chunks(
 
     A batch of more than ``most`` texts is cut into ``ceil(n / most)`` chunks of equal size
     (give or take one), scored ``in_flight`` at a time in a ``tf.while_loop``; a smaller
-    batch is scored in one call (the loop would cost about 0.2 ms per call). The values come
+    batch is scored in one call (the loop has a fixed cost per call). The values come
     back in the order of ``texts``.
 
     Example:

@@ -11,10 +11,10 @@ their outputs for them word by word (:mod:`tweet_classifier.model.word_removal` 
 lookup, :func:`ngram_tfidf.ngram_logits_without_word` for the n-grams), for the whole texts
 too (no word left out), and the text model's scorer
 (:func:`tweet_classifier.model.text_model_of`) scores them all in one call. That is what makes
-a batch of 256 tweets cost about 5.5x ``serving_default`` rather than 13x (110 ms with the
-default's small stacks): the scorer, run once per shortened text, and the word-by-word
-readers share what is left. Below :data:`WORD_BY_WORD_FROM` shortened texts the batch is
-small enough that re-reading them costs less (fewer ops); both ways give the same answers.
+a batch cost about 5x ``serving_default`` rather than 13x (BENCHMARKS.md, "Explain"): the
+scorer, run once per shortened text, and the word-by-word readers share what is left. Below
+:data:`WORD_BY_WORD_FROM` shortened texts the batch is small enough that re-reading them costs
+less (fewer ops); both ways give the same answers.
 
 Outputs, for ``text: string[batch]`` (``words`` wide: the most words of a text in the batch,
 at most :data:`MAX_WORDS`, shorter rows padded with ``""`` / ``False`` / ``0``):
@@ -66,8 +66,8 @@ def explain_function(
     ``reread=True``: the shortened texts are always read again, in one call of
     ``probabilities``. That is the function to run eagerly (untraced) where an
     explain graph would be run only a few times: its cost is ``probabilities``'s first
-    call and a few ops (about 0.5 s for a trained default model), where the graph's first
-    run costs seconds. Both give the same answers."""
+    call and a few ops, where the graph's first run costs several times more (it is
+    optimised and both branches of its ``tf.cond`` are instantiated). Both give the same answers."""
     lookup = lookup_of(text_model)
     word_by_word = _scores_word_by_word(text_model)
     cutoff = tf.constant(threshold, tf.float32)

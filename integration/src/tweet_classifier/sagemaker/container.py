@@ -18,8 +18,8 @@ def add_tf_threads(parser: argparse.ArgumentParser) -> None:
         default=1,
         help="TensorFlow threads per op in the TF Serving container (SAGEMAKER_TFS_INTRA_OP_PARALLELISM; "
         "its inter-op pool stays one thread per core). 1: the model's string ops run side by side, one "
-        "per core, as tweetclf serve runs them (batch 256 1.2-1.4x faster than TensorFlow's default on "
-        "2 cores, BENCHMARKS.md); 0: TensorFlow's default (default: %(default)s)",
+        "per core, as tweetclf serve runs them (faster at large batches than TensorFlow's default: "
+        "BENCHMARKS.md); 0: TensorFlow's default (default: %(default)s)",
     )
 
 

@@ -35,7 +35,8 @@ class ServerConfig:
     max_text_bytes: int = option(Limits.max_text_bytes, help="bytes per text; longer texts get 400")
     max_request_text_bytes: int = option(
         Limits.max_request_text_bytes,
-        help="bytes of text per request, all texts together (about 0.7 s of work on 2 cores); more get 400",
+        help="bytes of text per request, all texts together (what it costs: BENCHMARKS.md, Local server); "
+        "more get 400",
     )
     max_explain_words: int = option(
         Limits.max_explain_words,

@@ -2,7 +2,7 @@
 recurrent member (:mod:`.recurrent`), and :func:`train`, which runs them in order and exports
 (:mod:`.run`).
 
-Example (about 20 s on the embedded sample):
+Example (a small model trained on the embedded sample tweets):
 
 >>> from tweet_classifier import TrainConfig, read_tweets, sample_csv  # doctest: +SKIP
 >>> result = train(read_tweets(sample_csv()), "glove-6b-50d", None, TrainConfig())  # doctest: +SKIP
