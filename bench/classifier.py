@@ -32,6 +32,7 @@ import csv
 import html
 import re
 import shutil
+import os
 import sys
 import tempfile
 import time
@@ -212,6 +213,25 @@ def teacher_fold(texts, y, train_idx, test_idx) -> dict[str, float]:
     return {"f1": f1(y[test_idx], logits >= 0)}
 
 
+def read_cv_cache() -> dict[str, dict[str, float]]:
+    """The cached fold scores (empty when there are none)."""
+    import json
+
+    return json.loads(CV_CACHE.read_text()) if CV_CACHE.exists() else {}
+
+
+def store_cv_score(key: str, scores: dict[str, float]) -> None:
+    """Add one fold's scores to the cache file, merged with what is on disk now (another run of
+    this bench may have added folds since this one read it), written atomically."""
+    import json
+
+    CV_CACHE.parent.mkdir(parents=True, exist_ok=True)
+    merged = {**read_cv_cache(), key: scores}
+    partial = CV_CACHE.with_name(f".{CV_CACHE.name}.{os.getpid()}.partial")
+    partial.write_text(json.dumps(merged, indent=1))
+    partial.replace(CV_CACHE)
+
+
 def cv_systems(config):
     """name -> function(texts, y, train_idx, test_idx, glove) -> {score name: F1}."""
     ours = {
@@ -236,16 +256,14 @@ def cv(texts, y, glove, config) -> None:
     """Repeated stratified CV (REPEATS x FOLDS, the same folds for everyone), mean +- standard error.
 
     Scores are cached per system and fold in bench/.cache/cv_scores.json (keyed by the
-    system, every field of the config and the fold), so a rerun only trains what is new;
-    ``--fresh`` ignores it.
+    system, every field of the config and the fold), so a rerun only trains what is new.
+    ``--fresh`` trains the selected folds again and says, fold by fold, whether each score
+    reproduces the cached one (a refactor's check); the new scores replace the cached ones.
     """
-    import json
-
     repeats = int(next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--repeats=")), REPEATS))
     only = [a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--only=")]
-    cache: dict[str, dict[str, float]] = {}
-    if CV_CACHE.exists() and "--fresh" not in sys.argv:
-        cache = json.loads(CV_CACHE.read_text())
+    fresh = "--fresh" in sys.argv
+    cache = read_cv_cache()
     systems = cv_systems(config)
     if only:
         systems = {k: v for k, v in systems.items() if any(o in k for o in only)}
@@ -258,10 +276,13 @@ def cv(texts, y, glove, config) -> None:
             for name, run in systems.items():
                 setting = cache_key(config) if name.startswith("ours") else "-"  # peers: no config
                 key = f"{name} | {setting} | repeat {repeat} fold {k}"
-                if key not in cache:
+                if key not in cache or fresh:
+                    before = cache.get(key)
                     cache[key] = run(texts, y, train_idx, test_idx, glove)
-                    CV_CACHE.parent.mkdir(parents=True, exist_ok=True)
-                    CV_CACHE.write_text(json.dumps(cache, indent=1))
+                    store_cv_score(key, cache[key])
+                    if before is not None and fresh:
+                        same = "reproduces" if before == cache[key] else f"DIFFERS from {before}"
+                        print(f"{name}, repeat {repeat + 1} fold {k + 1}: {cache[key]} {same}", flush=True)
                 for score, value in cache[key].items():
                     scores[name].setdefault(score, []).append(value)
             print(
