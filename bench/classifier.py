@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import csv
 import html
+import os
 import re
 import shutil
-import os
 import sys
 import tempfile
 import time
