@@ -16,15 +16,9 @@ import ast
 import sys
 from pathlib import Path
 
+from check_sizes import TREES  # the same source trees
+
 ROOT = Path(__file__).resolve().parent.parent
-TREES = (
-    "integration/src",
-    "packages/dataclass-flags/src",
-    "packages/glove-lookup/src",
-    "packages/ngram-tfidf/src",
-    "packages/rebalance/src",
-    "packages/sagemaker-launcher/src",
-)
 
 
 def modules(tree: Path) -> dict[str, Path]:

@@ -26,29 +26,24 @@ def graph_of(tree: Path) -> dict[str, set[str]]:
     return {name: check_imports.imports(name, path, known) for name, path in known.items()}
 
 
-def test_a_cycle_through_a_lazy_or_type_checking_import_is_found(tmp_path: Path) -> None:
-    tree = write(
-        tmp_path,
-        {
-            "pkg/__init__.py": "from pkg.a import A\n",
-            "pkg/a.py": "def f():\n    from pkg import b\n",
-            "pkg/b.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .a import f\n",
-            "pkg/c.py": "import pkg.a\n",
-        },
-    )
-    assert check_imports.cycles(graph_of(tree)) == [["pkg.a", "pkg.b", "pkg.a"]]
+CYCLE = {  # a cycle through a lazy import one way and a TYPE_CHECKING import the other
+    "pkg/__init__.py": "from pkg.a import A\n",
+    "pkg/a.py": "def f():\n    from pkg import b\n",
+    "pkg/b.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .a import f\n",
+    "pkg/c.py": "import pkg.a\n",
+}
+RE_EXPORTS = {  # a package that re-exports its modules is in no cycle with them
+    "pkg/__init__.py": "from pkg.a import A\nfrom pkg.b import B\n",
+    "pkg/a.py": "A = 1\n",
+    "pkg/b.py": "from pkg.a import A\nB = A\n",
+}
 
 
-def test_a_package_re_exporting_its_modules_is_no_cycle(tmp_path: Path) -> None:
-    tree = write(
-        tmp_path,
-        {
-            "pkg/__init__.py": "from pkg.a import A\nfrom pkg.b import B\n",
-            "pkg/a.py": "A = 1\n",
-            "pkg/b.py": "from pkg.a import A\nB = A\n",
-        },
-    )
-    assert check_imports.cycles(graph_of(tree)) == []
+@pytest.mark.parametrize(("files", "expected"), [(CYCLE, [["pkg.a", "pkg.b", "pkg.a"]]), (RE_EXPORTS, [])])
+def test_cycles_are_found_through_every_kind_of_import(
+    tmp_path: Path, files: dict[str, str], expected: list[list[str]]
+) -> None:
+    assert check_imports.cycles(graph_of(write(tmp_path, files))) == expected
 
 
 def test_the_repository_has_no_import_cycle() -> None:
