@@ -50,6 +50,10 @@ class Waiting:
     )
     poll_s: float = option(30.0, flag="--poll", help="seconds between status checks")
 
+    def __post_init__(self) -> None:
+        if not self.poll_s > 0:
+            raise ConfigError(f"--poll must be > 0 seconds, got {self.poll_s}")
+
 
 def add_aws_options(parser: argparse.ArgumentParser, *, role: bool = False) -> None:
     """``--region``, ``--profile``, ``--config`` (and ``--role``): read by :func:`aws_config`."""
