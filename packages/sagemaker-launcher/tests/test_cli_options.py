@@ -131,7 +131,7 @@ def test_serving_compute_and_waiting_flags() -> None:
     assert config_from_args(Waiting, args) == Waiting(wait=False, poll_s=5.0)
     with pytest.raises(ConfigError, match="--instance-count must be >= 1, got 0"):
         config_from_args(ServingCompute, parser.parse_args(["--instance-count", "0"]))
-    with pytest.raises(ConfigError, match="--poll must be > 0 seconds, got 0.0"):
+    with pytest.raises(ConfigError, match=r"--poll must be > 0 seconds, got 0\.0"):
         config_from_args(Waiting, parser.parse_args(["--poll", "0"]))
 
 
