@@ -92,9 +92,22 @@ def _compiled_models(
         ids_model.compile(
             optimizer=keras.optimizers.Adam(config.learning_rate),
             loss="binary_crossentropy",
-            metrics=[keras.metrics.BinaryAccuracy(name="accuracy")],  # per head, at 0.5
+            metrics=[keras.metrics.MeanMetricWrapper(rounded_accuracy, name="accuracy")],  # per head
         )
     return ids_model, text_model, hasher
+
+
+def rounded_accuracy(y_true: Any, y_pred: Any) -> Any:
+    """Accuracy at 0.5 against the targets rounded at 0.5: with a teacher's soft targets (0.73, say)
+    Keras' ``BinaryAccuracy`` compares the target itself and reads 0; on 0/1 targets the two agree.
+
+    >>> import numpy as np
+    >>> float(np.mean(rounded_accuracy(np.array([[0.73], [0.2]]), np.array([[0.9], [0.6]]))))
+    0.5
+    """
+    from keras import ops
+
+    return ops.cast(ops.equal(ops.greater_equal(y_true, 0.5), ops.greater_equal(y_pred, 0.5)), "float32")
 
 
 def _features(part: pd.DataFrame, lookups: Lookups, hasher: Any, linear: LinearMember | None) -> Any:
