@@ -99,7 +99,8 @@ def _compiled_models(
 
 def rounded_accuracy(y_true: Any, y_pred: Any) -> Any:
     """Accuracy at 0.5 against the targets rounded at 0.5: with a teacher's soft targets (0.73, say)
-    Keras' ``BinaryAccuracy`` compares the target itself and reads 0; on 0/1 targets the two agree.
+    Keras' ``BinaryAccuracy`` compares the target itself and reads 0; on 0/1 targets the two agree
+    (a prediction counts as 1 above 0.5, as there).
 
     >>> import numpy as np
     >>> float(np.mean(rounded_accuracy(np.array([[0.73], [0.2]]), np.array([[0.9], [0.6]]))))
@@ -107,7 +108,7 @@ def rounded_accuracy(y_true: Any, y_pred: Any) -> Any:
     """
     from keras import ops
 
-    return ops.cast(ops.equal(ops.greater_equal(y_true, 0.5), ops.greater_equal(y_pred, 0.5)), "float32")
+    return ops.cast(ops.equal(ops.greater_equal(y_true, 0.5), ops.greater(y_pred, 0.5)), "float32")
 
 
 def _features(part: pd.DataFrame, lookups: Lookups, hasher: Any, linear: LinearMember | None) -> Any:
