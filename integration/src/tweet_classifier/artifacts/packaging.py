@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import tarfile
-import tempfile
 from pathlib import Path
 
 from tweet_classifier.artifacts.versions import METADATA_FILE, resolve_version
 from tweet_classifier.artifacts.warmup import WARMUP_FILE
+from tweet_classifier.atomic_write import write_atomically
 
 SAVED_MODEL_PARTS = ("saved_model.pb", "variables", "assets", "fingerprint.pb")
 
@@ -17,10 +16,8 @@ def package_model(model: str | Path, out: str | Path) -> Path:
     """Write ``model.tar.gz`` with ``1/saved_model.pb`` at its root (SageMaker's TF Serving layout)."""
     version_dir = resolve_version(model)
     target = Path(out)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
+
+    def write(tmp: Path) -> None:
         with tarfile.open(tmp, "w:gz") as archive:
             for part in SAVED_MODEL_PARTS:
                 if (version_dir / part).exists():
@@ -29,8 +26,6 @@ def package_model(model: str | Path, out: str | Path) -> Path:
             for extra in (METADATA_FILE, WARMUP_FILE):
                 if (version_dir / extra).exists():
                     archive.add(version_dir / extra, arcname=f"1/{extra}")
-        Path(tmp).replace(target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    write_atomically(target, write)
     return target

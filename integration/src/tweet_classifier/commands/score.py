@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tweet_classifier.atomic_write import write_atomically
 from tweet_classifier.commands.paths import check_directory, check_writable
 from tweet_classifier.errors import TweetClassifierError
 from tweet_classifier.tensorflow_start import start_tensorflow
@@ -112,15 +111,13 @@ def print_explanations(explanations: list[Explanation], threshold: float | None)
 
 
 def write_submission(path: Path, ids: list[str], labels: object) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
+    """Kaggle's submission CSV (``id,target``), written whole or not at all."""
+
+    def write(tmp: Path) -> None:
+        with tmp.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(["id", "target"])
             for ident, label in zip(ids, labels, strict=True):  # type: ignore[call-overload]
                 writer.writerow([ident, int(label)])
-        Path(tmp).chmod(0o644)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    write_atomically(path, write)
