@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import csv
 import html
-import os
 import re
 import shutil
 import sys
@@ -225,11 +224,10 @@ def store_cv_score(key: str, scores: dict[str, float]) -> None:
     this bench may have added folds since this one read it), written atomically."""
     import json
 
-    CV_CACHE.parent.mkdir(parents=True, exist_ok=True)
+    from tweet_classifier.atomic_write import write_atomically
+
     merged = {**read_cv_cache(), key: scores}
-    partial = CV_CACHE.with_name(f".{CV_CACHE.name}.{os.getpid()}.partial")
-    partial.write_text(json.dumps(merged, indent=1))
-    partial.replace(CV_CACHE)
+    write_atomically(CV_CACHE, lambda tmp: tmp.write_text(json.dumps(merged, indent=1)))
 
 
 def cv_systems(config):

@@ -139,10 +139,12 @@ def lockbox(rest, box, variants: list[list[str]], seed: int, where: str = "lockb
 
 def save(predicted: dict[str, np.ndarray], name: str) -> None:
     """Every system's 0/1 predictions (merged into earlier runs'), to compare later without rerunning."""
-    CACHE.mkdir(parents=True, exist_ok=True)
+    from tweet_classifier.atomic_write import write_atomically
+
     path = CACHE / name
     previous = json.loads(path.read_text()) if path.exists() else {}
-    path.write_text(json.dumps({**previous, **{k: v.tolist() for k, v in predicted.items()}}))
+    merged = {**previous, **{k: v.tolist() for k, v in predicted.items()}}
+    write_atomically(path, lambda tmp: tmp.write_text(json.dumps(merged)))
 
 
 def speed(rest) -> None:
